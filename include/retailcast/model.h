@@ -1,0 +1,69 @@
+// The model interface: an Estimator (validated parameters, no data) fits one series and
+// returns a FittedModel, which predicts a Forecast (mean and intervals) and can be saved and
+// loaded back bit for bit.
+//
+// Thread-safety: Estimator::Fit and FittedModel::Predict are const and may run concurrently
+// on different series (models are fitted in parallel over series).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retailcast/panel.h"
+#include "retailcast/params.h"
+#include "retailcast/serialize.h"
+#include "retailcast/status.h"
+
+namespace retailcast {
+
+// What a caller asks of a fitted model.
+struct PredictRequest {
+  int horizon = 1;
+  // Interval levels in percent, each in (0, 100), e.g. {80, 95}.
+  std::vector<double> levels;
+};
+
+// A forecast of one series: mean path and, per requested level, lower and upper bounds.
+struct Forecast {
+  std::vector<double> mean;                // horizon values
+  std::vector<double> levels;              // as requested
+  std::vector<std::vector<double>> lower;  // lower[l][t] for levels[l]
+  std::vector<std::vector<double>> upper;  // upper[l][t]
+};
+
+// In-sample one-step fitted values and residuals (y - fitted), aligned to the training
+// series; NaN where the model gives no fitted value (e.g. the first season of snaive).
+struct InSample {
+  std::vector<double> fitted;
+  std::vector<double> residuals;
+};
+
+class FittedModel {
+ public:
+  virtual ~FittedModel() = default;
+  // Forecast `request.horizon` periods after the end of the training series.
+  // InvalidArgument for a horizon < 1 or a level outside (0, 100).
+  virtual Result<Forecast> Predict(const PredictRequest& request) const = 0;
+  // In-sample fit; empty vectors for a model loaded from saved state.
+  virtual const InSample& in_sample() const = 0;
+  // Writes the state needed to predict (not the in-sample fit) to `out`.
+  virtual void Save(ByteWriter& out) const = 0;
+};
+
+class Estimator {
+ public:
+  virtual ~Estimator() = default;
+  // Fits one series. DataError when the series is unusable for this model (e.g. all NaN);
+  // the message names the series.
+  virtual Result<std::unique_ptr<FittedModel>> Fit(const SeriesView& series) const = 0;
+  // Rebuilds a fitted model from bytes written by FittedModel::Save of this estimator.
+  virtual Result<std::unique_ptr<FittedModel>> Load(ByteReader& in) const = 0;
+};
+
+// Validates a predict request (horizon >= 1, every level in (0, 100)).
+Status ValidatePredictRequest(const PredictRequest& request);
+
+}  // namespace retailcast

@@ -1,0 +1,49 @@
+// The model registry: one explicit table (RegisterBuiltinModels) of every model with its
+// name, one-line description, parameter spec and factory. The CLI help, `retailcast models`,
+// the service's GET /v1/models and saved artifacts all read this table.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "retailcast/model.h"
+#include "retailcast/params.h"
+#include "retailcast/status.h"
+
+namespace retailcast {
+
+struct ModelEntry {
+  std::string name;
+  std::string description;
+  ParamSpec spec;
+  // Builds an estimator from validated parameters.
+  std::function<Result<std::unique_ptr<Estimator>>(const ParamValues&)> factory;
+};
+
+class ModelRegistry {
+ public:
+  // InvalidArgument when the name is taken.
+  Status Register(ModelEntry entry);
+  // NotFound listing the valid names when absent.
+  Result<const ModelEntry*> Find(std::string_view name) const;
+  const std::vector<ModelEntry>& entries() const { return entries_; }
+  std::vector<std::string> names() const;
+  // Parses `params` against the model's spec and builds the estimator.
+  Result<std::unique_ptr<Estimator>> Create(
+      std::string_view name, const std::vector<std::pair<std::string, std::string>>& params) const;
+  Result<std::unique_ptr<Estimator>> Create(std::string_view name, const ParamValues& params) const;
+
+ private:
+  std::vector<ModelEntry> entries_;
+};
+
+// Adds every built-in model (defined in src/models/builtin_models.cc).
+void RegisterBuiltinModels(ModelRegistry& registry);
+// A process-wide registry holding the built-in models, built on first use (thread-safe).
+const ModelRegistry& BuiltinRegistry();
+
+}  // namespace retailcast

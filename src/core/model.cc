@@ -1,0 +1,21 @@
+#include "retailcast/model.h"
+
+#include <cmath>
+
+namespace retailcast {
+
+Status ValidatePredictRequest(const PredictRequest& request) {
+  if (request.horizon < 1) {
+    return Status::InvalidArgument("horizon must be at least 1, got " +
+                                   std::to_string(request.horizon));
+  }
+  for (double level : request.levels) {
+    if (!(level > 0 && level < 100)) {
+      return Status::InvalidArgument("interval level " + std::to_string(level) +
+                                     " is outside (0, 100); give levels in percent, e.g. 80,95");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace retailcast
