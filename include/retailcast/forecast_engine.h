@@ -1,0 +1,100 @@
+// The forecast engine: fits every series x model of a panel in parallel and predicts, giving
+// a long ForecastTable plus a list of the (series, model) pairs that failed, with reasons.
+//
+// Results never depend on the number of threads: every (series, model) pair is independent,
+// and rows come out in series order, then model order, then date.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retailcast/forecast_table.h"
+#include "retailcast/model.h"
+#include "retailcast/panel.h"
+#include "retailcast/params.h"
+#include "retailcast/registry.h"
+#include "retailcast/status.h"
+#include "retailcast/thread_pool.h"
+
+namespace retailcast::eval {
+
+// One model to run: a registry name, its validated parameters and the label it gets in the
+// `model` column of outputs (default: the name).
+struct ModelSpec {
+  std::string name;
+  ParamValues params;
+  std::string label;
+};
+
+// Builds specs from "snaive,naive,mean" (comma-separated registry names, spaces ignored),
+// each with its default parameters except `season_length`, which is set to `season_length`
+// on every model whose parameter spec has it (0 keeps the spec's default, which for the
+// built-in models means "the frequency's default"). InvalidArgument for an empty list or a
+// name given twice; NotFound (listing valid names) for an unknown name; InvalidArgument when
+// a model rejects the season length.
+Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry,
+                                              std::string_view names, int season_length);
+
+// A spec with the estimator built from it. The estimator is shared and immutable: Fit is
+// const and safe to call concurrently (model.h).
+struct ModelInstance {
+  ModelSpec spec;
+  std::shared_ptr<const Estimator> estimator;
+};
+
+// Builds the estimators of `specs` through the registry. NotFound for an unknown name;
+// InvalidArgument for duplicate or empty labels and for parameters the model rejects.
+Result<std::vector<ModelInstance>> InstantiateModels(const ModelRegistry& registry,
+                                                     const std::vector<ModelSpec>& specs);
+// Checks that labels are non-empty and distinct and every estimator is set (InvalidArgument).
+Status ValidateModels(std::span<const ModelInstance> models);
+
+// What to do when a model cannot fit or predict a series.
+enum class OnModelError {
+  kReport,  // record it in the error list and go on (the series has no rows for that model)
+  kFail,    // stop: the run returns the first error in (series, model) order
+};
+
+// Called with (pairs done, pairs total) as work completes. Calls may come from any pool
+// thread but never concurrently, and `done` increases by one per call up to `total`.
+using ProgressFn = std::function<void(size_t done, size_t total)>;
+
+struct ForecastOptions {
+  PredictRequest request;                     // horizon and interval levels (percent)
+  OnModelError on_error = OnModelError::kReport;
+  ProgressFn progress;                        // optional
+};
+
+// A (series, model) pair that produced no forecast, and why.
+struct SeriesError {
+  std::string unique_id;
+  std::string model;  // label
+  Status status;
+};
+
+struct ForecastRun {
+  ForecastTable table;              // levels = request.levels
+  std::vector<SeriesError> errors;  // in (series, model) order
+};
+
+// Fits each model to each series of `panel` (on the whole series) and predicts
+// `request.horizon` periods; row dates are panel.freq().Advance(series end, 1..h).
+// InvalidArgument for a bad request (ValidatePredictRequest) or bad models; with
+// OnModelError::kFail, the first failing pair's error (with series and model named).
+// A model whose forecast has the wrong length is reported as an Internal error of that pair.
+// A series of length 0 is reported as a DataError of each of its pairs.
+Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInstance> models,
+                                  const ForecastOptions& options, ThreadPool& pool);
+
+// Turns one forecast into table rows (unique_id, dates last + 1..h, label). Bounds of levels
+// the forecast lacks are NaN. InvalidArgument when forecast.mean.size() != horizon.
+Status AppendForecastRows(std::string_view unique_id, Date last, const Frequency& freq,
+                          std::string_view label, const Forecast& forecast,
+                          const PredictRequest& request, std::vector<ForecastRow>* rows);
+
+}  // namespace retailcast::eval

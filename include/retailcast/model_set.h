@@ -1,0 +1,88 @@
+// A trained model set: the model specs, and for every series its fitted state per model
+// (the bytes of FittedModel::Save), its last date and its frequency. It is what
+// `retailcast train` writes and `retailcast forecast` reads.
+//
+// Serialized format (all integers little-endian, as written by ByteWriter; see serialize.h):
+//   string  magic          "retailcast.model_set" (u64 length + bytes)
+//   u64     format version  kModelSetFormatVersion (1)
+//   string  specs           JSON array: [{"name": s, "label": s, "params": {...}}, ...]
+//   u64     series count    S
+//   S times:
+//     string  unique_id
+//     i64     last date     days since 1970-01-01
+//     string  frequency     Frequency::ToString(), e.g. "W-FRI"
+//     M times (M = number of specs, in spec order):
+//       u64     status       0 = fitted, else the StatusCode of the fit error
+//       string  payload      the fitted state (status 0) or the error message
+// Nothing may follow the last record.
+//
+// Thread-safety: a const TrainedModelSet may be read (Predict, Serialize) concurrently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retailcast/date.h"
+#include "retailcast/forecast_engine.h"
+#include "retailcast/panel.h"
+#include "retailcast/registry.h"
+#include "retailcast/status.h"
+#include "retailcast/thread_pool.h"
+
+namespace retailcast::eval {
+
+inline constexpr uint64_t kModelSetFormatVersion = 1;
+inline constexpr std::string_view kModelSetMagic = "retailcast.model_set";
+
+// One series of a trained set.
+struct TrainedSeries {
+  std::string unique_id;
+  Date last_date;    // date of the last training observation
+  Frequency freq;
+  // Per model (spec order): OK with the saved state, or the fit error.
+  std::vector<Status> status;
+  std::vector<std::string> state;  // FittedModel::Save bytes; empty where status is an error
+};
+
+class TrainedModelSet {
+ public:
+  TrainedModelSet() = default;
+  TrainedModelSet(std::vector<ModelInstance> models, std::vector<TrainedSeries> series)
+      : models_(std::move(models)), series_(std::move(series)) {}
+
+  const std::vector<ModelInstance>& models() const { return models_; }
+  const std::vector<TrainedSeries>& series() const { return series_; }
+
+  // The documented binary format above.
+  std::string Serialize() const;
+  // Reads Serialize() output, rebuilding the estimators through `registry` and loading every
+  // fitted state once to check it. DataError for a wrong magic, an unknown format version,
+  // truncated or trailing bytes, bad JSON, a bad date or frequency, or a state the model
+  // cannot load; NotFound for a model name the registry lacks.
+  static Result<TrainedModelSet> Deserialize(std::string_view bytes, const ModelRegistry& registry);
+
+ private:
+  std::vector<ModelInstance> models_;
+  std::vector<TrainedSeries> series_;
+};
+
+struct TrainOptions {
+  OnModelError on_error = OnModelError::kReport;  // kReport: failed fits are kept as errors
+  ProgressFn progress;                            // optional, one tick per (series, model)
+};
+
+// Fits every model to every series (whole series) in parallel and keeps the saved states.
+// InvalidArgument for bad models; with OnModelError::kFail, the first fit error in
+// (series, model) order.
+Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
+                              const TrainOptions& options, ThreadPool& pool);
+
+// Forecasts every (series, model) of the set: dates freq.Advance(last_date, 1..h). Pairs whose
+// fit failed, or whose prediction fails, are listed in ForecastRun::errors (or returned, with
+// OnModelError::kFail). Rows are in series order, then model order, then date.
+Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& options,
+                            ThreadPool& pool);
+
+}  // namespace retailcast::eval

@@ -1,0 +1,240 @@
+#include "retailcast/model_set.h"
+
+#include <nlohmann/json.hpp>
+
+#include <exception>
+#include <utility>
+
+#include "progress.h"
+
+namespace retailcast::eval {
+namespace {
+
+std::string SpecsToJson(const std::vector<ModelInstance>& models) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const auto& m : models) {
+    nlohmann::ordered_json o;
+    o["name"] = m.spec.name;
+    o["label"] = m.spec.label;
+    o["params"] = nlohmann::ordered_json::parse(m.spec.params.ToJson());
+    arr.push_back(std::move(o));
+  }
+  return arr.dump();
+}
+
+Status Corrupt(const std::string& what) {
+  return Status::DataError("model set is corrupt: " + what);
+}
+
+// Parses the specs JSON and rebuilds the estimators; JSON errors become DataError.
+Result<std::vector<ModelInstance>> SpecsFromJson(const std::string& text,
+                                                 const ModelRegistry& registry) {
+  nlohmann::json arr = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (arr.is_discarded() || !arr.is_array()) return Corrupt("the model specs are not a JSON array");
+  std::vector<ModelSpec> specs;
+  for (const auto& o : arr) {
+    if (!o.is_object() || !o.contains("name") || !o["name"].is_string() ||
+        !o.contains("label") || !o["label"].is_string() || !o.contains("params") ||
+        !o["params"].is_object()) {
+      return Corrupt("a model spec lacks a string name, a string label or a params object: " +
+                     o.dump());
+    }
+    ModelSpec spec;
+    spec.name = o["name"].get<std::string>();
+    spec.label = o["label"].get<std::string>();
+    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec.name));
+    auto params = ParseParamsJson(entry->spec, o["params"].dump(), spec.name);
+    if (!params.ok()) return Corrupt(params.status().message());
+    spec.params = std::move(params).value();
+    specs.push_back(std::move(spec));
+  }
+  auto models = InstantiateModels(registry, specs);
+  if (!models.ok() && models.status().code() == StatusCode::kInvalidArgument) {
+    return Corrupt(models.status().message());
+  }
+  return models;
+}
+
+}  // namespace
+
+std::string TrainedModelSet::Serialize() const {
+  ByteWriter w;
+  w.PutString(kModelSetMagic);
+  w.PutU64(kModelSetFormatVersion);
+  w.PutString(SpecsToJson(models_));
+  w.PutU64(series_.size());
+  for (const auto& s : series_) {
+    w.PutString(s.unique_id);
+    w.PutI64(s.last_date.days);
+    w.PutString(s.freq.ToString());
+    for (size_t j = 0; j < models_.size(); ++j) {
+      w.PutU64(static_cast<uint64_t>(s.status[j].code()));
+      w.PutString(s.status[j].ok() ? std::string_view(s.state[j])
+                                   : std::string_view(s.status[j].message()));
+    }
+  }
+  return w.Release();
+}
+
+Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
+                                                     const ModelRegistry& registry) {
+  ByteReader r(bytes);
+  std::string magic;
+  if (!r.GetString(&magic).ok() || magic != kModelSetMagic) {
+    return Status::DataError("not a retailcast model set (the file does not start with '" +
+                             std::string(kModelSetMagic) + "')");
+  }
+  uint64_t version = 0;
+  if (!r.GetU64(&version).ok()) return Corrupt("truncated after the magic");
+  if (version != kModelSetFormatVersion) {
+    return Status::DataError("model set format version " + std::to_string(version) +
+                             " is not supported (this build reads version " +
+                             std::to_string(kModelSetFormatVersion) + ")");
+  }
+  std::string specs_json;
+  if (!r.GetString(&specs_json).ok()) return Corrupt("truncated in the model specs");
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<ModelInstance> models,
+                              SpecsFromJson(specs_json, registry));
+  uint64_t n_series = 0;
+  if (!r.GetU64(&n_series).ok()) return Corrupt("truncated before the series count");
+  std::vector<TrainedSeries> series;
+  for (uint64_t i = 0; i < n_series; ++i) {
+    TrainedSeries s;
+    int64_t days = 0;
+    std::string freq;
+    std::string where = "series record " + std::to_string(i + 1);
+    if (!r.GetString(&s.unique_id).ok() || !r.GetI64(&days).ok() || !r.GetString(&freq).ok()) {
+      return Corrupt("truncated in " + where);
+    }
+    where += " ('" + s.unique_id + "')";
+    if (days < INT32_MIN || days > INT32_MAX) return Corrupt("bad last date in " + where);
+    s.last_date = Date{static_cast<int32_t>(days)};
+    auto f = Frequency::Parse(freq);
+    if (!f.ok()) return Corrupt("bad frequency '" + freq + "' in " + where);
+    s.freq = *f;
+    for (const auto& m : models) {
+      uint64_t code = 0;
+      std::string payload;
+      if (!r.GetU64(&code).ok() || !r.GetString(&payload).ok()) {
+        return Corrupt("truncated in " + where + ", model '" + m.spec.label + "'");
+      }
+      if (code > static_cast<uint64_t>(StatusCode::kInternal)) {
+        return Corrupt("bad status code " + std::to_string(code) + " in " + where);
+      }
+      if (code == 0) {
+        // Load once so a damaged state is reported now, not at forecast time.
+        ByteReader state(payload);
+        auto loaded = internal::GuardModelCall([&] { return m.estimator->Load(state); });
+        if (!loaded.ok()) {
+          return Corrupt(where + ", model '" + m.spec.label + "': " + loaded.status().message());
+        }
+        if (!state.at_end()) {
+          return Corrupt(where + ", model '" + m.spec.label + "': trailing bytes in its state");
+        }
+        s.status.push_back(Status::Ok());
+        s.state.push_back(std::move(payload));
+      } else {
+        s.status.emplace_back(static_cast<StatusCode>(code), std::move(payload));
+        s.state.emplace_back();
+      }
+    }
+    series.push_back(std::move(s));
+  }
+  if (!r.at_end()) return Corrupt("unexpected bytes after the last series record");
+  return TrainedModelSet(std::move(models), std::move(series));
+}
+
+Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
+                              const TrainOptions& options, ThreadPool& pool) {
+  RETAILCAST_RETURN_IF_ERROR(ValidateModels(models));
+  const size_t n_series = panel.num_series(), n_models = models.size();
+  std::vector<Status> status(n_series * n_models);
+  std::vector<std::string> state(n_series * n_models);
+  internal::ProgressCounter progress(options.progress, status.size());
+  pool.ParallelFor(status.size(), [&](size_t k) {
+    size_t i = k / n_models, j = k % n_models;
+    if (panel.length(i) == 0) {
+      status[k] = Status::DataError("series has no observations");
+    } else {
+      auto fitted = internal::GuardModelCall(
+          [&] { return models[j].estimator->Fit(panel.series(i)); });
+      if (!fitted.ok()) {
+        status[k] = fitted.status();
+      } else {
+        ByteWriter w;
+        (*fitted)->Save(w);
+        state[k] = w.Release();
+      }
+    }
+    progress.Tick();
+  });
+  std::vector<TrainedSeries> series(n_series);
+  for (size_t i = 0; i < n_series; ++i) {
+    TrainedSeries& s = series[i];
+    s.unique_id = std::string(panel.id(i));
+    s.freq = panel.freq();
+    s.last_date = panel.length(i) > 0 ? panel.end(i) : panel.start(i);
+    for (size_t j = 0; j < n_models; ++j) {
+      size_t k = i * n_models + j;
+      if (!status[k].ok() && options.on_error == OnModelError::kFail) {
+        return status[k].WithContext("series '" + s.unique_id + "', model '" +
+                                     models[j].spec.label + "'");
+      }
+      s.status.push_back(std::move(status[k]));
+      s.state.push_back(std::move(state[k]));
+    }
+  }
+  return TrainedModelSet(std::move(models), std::move(series));
+}
+
+Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& options,
+                            ThreadPool& pool) {
+  RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));
+  const auto& models = set.models();
+  const auto& series = set.series();
+  const size_t n_models = models.size();
+  std::vector<Status> status(series.size() * n_models);
+  std::vector<Forecast> forecasts(status.size());
+  internal::ProgressCounter progress(options.progress, status.size());
+  pool.ParallelFor(status.size(), [&](size_t k) {
+    size_t i = k / n_models, j = k % n_models;
+    const TrainedSeries& s = series[i];
+    if (!s.status[j].ok()) {
+      status[k] = s.status[j];
+    } else {
+      ByteReader in(s.state[j]);
+      auto fitted = internal::GuardModelCall([&] { return models[j].estimator->Load(in); });
+      if (!fitted.ok()) {
+        status[k] = fitted.status();
+      } else {
+        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(options.request); });
+        if (!fc.ok()) {
+          status[k] = fc.status();
+        } else {
+          forecasts[k] = std::move(fc).value();
+        }
+      }
+    }
+    progress.Tick();
+  });
+  ForecastRun run;
+  run.table.levels = options.request.levels;
+  for (size_t k = 0; k < status.size(); ++k) {
+    size_t i = k / n_models, j = k % n_models;
+    const TrainedSeries& s = series[i];
+    const std::string& label = models[j].spec.label;
+    Status st = status[k];
+    if (st.ok()) {
+      st = AppendForecastRows(s.unique_id, s.last_date, s.freq, label, forecasts[k],
+                              options.request, &run.table.rows);
+    }
+    if (!st.ok()) {
+      st = st.WithContext("series '" + s.unique_id + "', model '" + label + "'");
+      if (options.on_error == OnModelError::kFail) return st;
+      run.errors.push_back(SeriesError{s.unique_id, label, std::move(st)});
+    }
+  }
+  return run;
+}
+
+}  // namespace retailcast::eval
