@@ -1,0 +1,87 @@
+#include "retailcast/registry.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace retailcast {
+namespace {
+
+std::string Owner(std::string_view name) { return "model '" + std::string(name) + "'"; }
+
+// A ParamValue as the text ParseParams reads, so values built in code go through the same
+// validation (type, bounds, choices) as values typed by a user.
+std::string ValueText(const ParamValue& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);  // round-trips every double
+    return buf;
+  }
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  return std::get<std::string>(v);
+}
+
+}  // namespace
+
+Status ModelRegistry::Register(ModelEntry entry) {
+  if (entry.name.empty()) return Status::InvalidArgument("a model needs a non-empty name");
+  if (!entry.factory) {
+    return Status::InvalidArgument(Owner(entry.name) + " has no factory");
+  }
+  for (const auto& e : entries_) {
+    if (e.name == entry.name) {
+      return Status::InvalidArgument(Owner(entry.name) +
+                                     " is registered already; model names must be unique");
+    }
+  }
+  entries_.push_back(std::move(entry));
+  return Status::Ok();
+}
+
+Result<const ModelEntry*> ModelRegistry::Find(std::string_view name) const {
+  for (const auto& e : entries_) {
+    if (e.name == name) return &e;
+  }
+  std::string valid;
+  for (const auto& e : entries_) valid += (valid.empty() ? "" : ", ") + e.name;
+  return Status::NotFound("unknown model '" + std::string(name) +
+                          "'; valid models: " + (valid.empty() ? "(none registered)" : valid));
+}
+
+std::vector<std::string> ModelRegistry::names() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& e : entries_) out.push_back(e.name);
+  return out;
+}
+
+Result<std::unique_ptr<Estimator>> ModelRegistry::Create(
+    std::string_view name, const std::vector<std::pair<std::string, std::string>>& params) const {
+  RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, Find(name));
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues values, ParseParams(entry->spec, params, Owner(name)));
+  return entry->factory(values);
+}
+
+Result<std::unique_ptr<Estimator>> ModelRegistry::Create(std::string_view name,
+                                                         const ParamValues& params) const {
+  // Re-validate: the values may come from a saved artifact or from code, not from the spec.
+  std::vector<std::pair<std::string, std::string>> kv;
+  kv.reserve(params.values().size());
+  for (const auto& [key, value] : params.values()) kv.emplace_back(key, ValueText(value));
+  return Create(name, kv);
+}
+
+const ModelRegistry& BuiltinRegistry() {
+  // A function-local static is initialised once, thread-safely (C++11 [stmt.dcl]/4).
+  static const ModelRegistry registry = [] {
+    ModelRegistry r;
+    RegisterBuiltinModels(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace retailcast
