@@ -179,9 +179,9 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
   // department whose share of M5's 3,049 items contains its centre.
   int m5_total = 0;
   for (const Department& d : kDepartments) m5_total += d.m5_items;
-  std::vector<int> dept_count(std::size(kDepartments), 0);
   const int items = o.items_per_store;
-  const int width = items > 999 ? static_cast<int>(std::to_string(items).size()) : 3;
+  std::vector<size_t> item_dept(static_cast<size_t>(items));
+  std::vector<int> dept_size(std::size(kDepartments), 0);
   for (int j = 0; j < items; ++j) {
     const double pos = (j + 0.5) / items * m5_total;
     size_t dept = 0;
@@ -189,6 +189,15 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
       ++dept;
       cum += kDepartments[dept].m5_items;
     }
+    item_dept[static_cast<size_t>(j)] = dept;
+    ++dept_size[dept];
+  }
+  // Item numbers have 3 digits like M5's (FOODS_3_090), more only when a department needs them.
+  const int width = std::max<int>(3, static_cast<int>(
+      std::to_string(*std::max_element(dept_size.begin(), dept_size.end())).size()));
+  std::vector<int> dept_count(std::size(kDepartments), 0);
+  for (int j = 0; j < items; ++j) {
+    const size_t dept = item_dept[static_cast<size_t>(j)];
     std::string num = std::to_string(++dept_count[dept]);
     ItemInfo item;
     item.id = std::string(kDepartments[dept].dept) + "_" +
