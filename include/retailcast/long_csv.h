@@ -60,6 +60,9 @@ struct LongCsvOptions {
   // gives "1/7"). Must not be empty.
   std::vector<std::string> id_columns = {"unique_id"};
   std::string id_separator = "/";
+  // When set, every row belongs to this one series and id_columns is ignored (a file that
+  // holds a single series as ds,y, e.g. the Prophet examples).
+  std::optional<std::string> fixed_id;
   std::string date_column = "ds";
   std::string value_column = "y";
   ValueKind value_kind = ValueKind::kNumber;

@@ -27,9 +27,10 @@
 namespace retailcast::prep {
 
 enum class OutlierBaseline : uint8_t {
-  // trend = centred rolling median over one season, then the median of y - trend at each
-  // season position; expected = trend + seasonal median. Falls back to kRollingMedian when
-  // the series is shorter than two seasons or the season length is 1.
+  // seasonal profile = median of (y - rolling median over one season) at each season
+  // position; expected = profile + rolling median of the deseasonalised values over
+  // `window`. Falls back to kRollingMedian when the series is shorter than two seasons or
+  // the season length is 1.
   kSeasonalMedian,
   // expected = centred rolling median over `window` observed neighbours.
   kRollingMedian,
@@ -43,7 +44,7 @@ struct OutlierOptions {
   double mad_threshold = 3.5;   // k of the MAD rule; > 0
   double iqr_multiplier = 1.5;  // fence multiplier of the IQR rule; > 0
   int season_length = 0;        // 0 = the frequency's default (7 daily, 52 weekly...); >= 0
-  int window = 0;               // rolling-median window (odd, >= 3); 0 = 2 * season + 1
+  int window = 0;               // trend rolling-median window (odd, >= 3); 0 = 2 * season + 1
   // Series whose share of zeros among observed values is larger are not tested: with mostly
   // zeros MAD and IQR are 0 and every sale would look like an outlier. 1 tests every series.
   double max_zero_share = 0.5;

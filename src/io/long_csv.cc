@@ -207,8 +207,11 @@ class LongReader {
 };
 
 Status LongReader::ResolveColumns() {
-  if (options_.id_columns.empty()) {
+  if (options_.id_columns.empty() && !options_.fixed_id) {
     return Status::InvalidArgument("LongCsvOptions.id_columns must name at least one column");
+  }
+  if (options_.fixed_id && options_.fixed_id->empty()) {
+    return Status::InvalidArgument("LongCsvOptions.fixed_id must not be empty");
   }
   const std::string& name = file_.name();
   if (!options_.csv.has_header) {
@@ -216,9 +219,11 @@ Status LongReader::ResolveColumns() {
   }
   RETAILCAST_RETURN_IF_ERROR(reader_.ReadHeader());
   num_fields_ = reader_.header().size();
-  for (const std::string& c : options_.id_columns) {
-    RETAILCAST_ASSIGN_OR_RETURN(int idx, internal::RequireColumn(reader_, c, "series id"));
-    id_idx_.push_back(idx);
+  if (!options_.fixed_id) {
+    for (const std::string& c : options_.id_columns) {
+      RETAILCAST_ASSIGN_OR_RETURN(int idx, internal::RequireColumn(reader_, c, "series id"));
+      id_idx_.push_back(idx);
+    }
   }
   RETAILCAST_ASSIGN_OR_RETURN(date_idx_, internal::RequireColumn(reader_, options_.date_column, "date"));
   RETAILCAST_ASSIGN_OR_RETURN(value_idx_,
@@ -294,6 +299,7 @@ Status LongReader::Prescan() {
         if (k > 0) id += options_.id_separator;
         id += rec.fields[static_cast<size_t>(id_idx_[k])];
       }
+      if (options_.fixed_id) id = *options_.fixed_id;
       if (!dates_) dates_.emplace(*format);
       Date d;
       if (!dates_->Parse(date_text, &d, &reason)) continue;
@@ -375,7 +381,9 @@ bool LongReader::ParseRow(const CsvRecord& rec) {
       return Reject(rec, i, "empty series id", RowErrorKind::kMissingValue);
     }
   }
-  if (id_idx_.size() == 1) {
+  if (options_.fixed_id) {
+    id_ = *options_.fixed_id;
+  } else if (id_idx_.size() == 1) {
     id_ = f[static_cast<size_t>(id_idx_[0])];
   } else {
     id_buf_.clear();
@@ -558,6 +566,7 @@ std::pair<int64_t, std::string> LongReader::LocateRow(const Run& r, int64_t peri
       if (k > 0) id += options_.id_separator;
       id += rec.fields[static_cast<size_t>(id_idx_[k])];
     }
+    if (options_.fixed_id) id = *options_.fixed_id;
     if (id != want) continue;
     Date d;
     if (!parser.Parse(rec.fields[static_cast<size_t>(date_idx_)], &d, &reason)) continue;
