@@ -50,17 +50,23 @@ std::vector<double> Baseline(std::span<const double> y, const OutlierOptions& o,
   if (o.baseline == OutlierBaseline::kRollingMedian || m < 2 || n < 2 * m) {
     return RollingMedian(y, window / 2);
   }
-  // Robust trend over one season, then a robust seasonal profile of the detrended values.
-  std::vector<double> trend = RollingMedian(y, m / 2);
+  // Two robust passes (in the spirit of STL, Cleveland et al. 1990, with medians in place of
+  // loess): a rough trend over one season gives the seasonal profile (median of y - trend at
+  // each position); the trend is then re-estimated on the deseasonalised values over the
+  // wider `window`, where a single spike cannot move the median much.
+  std::vector<double> rough = RollingMedian(y, m / 2);
   std::vector<double> seasonal(static_cast<size_t>(m), 0.0), buf;
   for (int64_t p = 0; p < m; ++p) {
     buf.clear();
     for (int64_t t = p; t < n; t += m) {
-      if (!std::isnan(y[t]) && !std::isnan(trend[t])) buf.push_back(y[t] - trend[t]);
+      if (!std::isnan(y[t]) && !std::isnan(rough[t])) buf.push_back(y[t] - rough[t]);
     }
     double med = Median(buf);
     seasonal[p] = std::isnan(med) ? 0.0 : med;
   }
+  std::vector<double> deseasonalised(y.begin(), y.end());
+  for (int64_t t = 0; t < n; ++t) deseasonalised[t] -= seasonal[t % m];
+  std::vector<double> trend = RollingMedian(deseasonalised, window / 2);
   for (int64_t t = 0; t < n; ++t) trend[t] += seasonal[t % m];
   return trend;
 }
