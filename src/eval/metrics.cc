@@ -201,7 +201,8 @@ double Msis(std::span<const double> y, std::span<const double> lo, std::span<con
   RequireSameSize(y, lo, "Msis");
   RequireSameSize(y, hi, "Msis");
   if (!FiniteWhereKnown(y, lo) || !FiniteWhereKnown(y, hi) || !(scale > 0)) return kNaN;
-  const double alpha = 1.0 - level / 100.0;
+  // (100 - level) / 100 keeps alpha exactly 0.05 for level 95 (1 - 0.95 is not).
+  const double alpha = (100.0 - level) / 100.0;
   const double k = 2.0 / alpha;
   double sum = 0;
   int64_t n = 0;
