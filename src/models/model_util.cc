@@ -59,9 +59,9 @@ Status ReadStateHeader(ByteReader& in, std::string_view model, uint64_t version)
                              std::string(model) + "'");
   }
   if (got_version != version) {
-    return Status::DataError("saved state of model '" + std::string(model) + "' has format version " +
-                             std::to_string(got_version) + "; this build reads version " +
-                             std::to_string(version));
+    return Status::DataError("saved state of model '" + std::string(model) +
+                             "' has format version " + std::to_string(got_version) +
+                             "; this build reads version " + std::to_string(version));
   }
   return Status::Ok();
 }

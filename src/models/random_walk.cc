@@ -114,8 +114,7 @@ class LagWalkEstimator final : public Estimator {
     if (seasonal_ && n <= ulag) {
       return Status::DataError(context + "the series has " + std::to_string(n) +
                                " values but a seasonal naive forecast with season_length " +
-                               std::to_string(lag) + " needs at least " +
-                               std::to_string(lag + 1) +
+                               std::to_string(lag) + " needs at least " + std::to_string(lag + 1) +
                                " (one full season plus one value to estimate the interval); "
                                "use a shorter season_length or the 'naive' model");
     }
@@ -143,9 +142,11 @@ class LagWalkEstimator final : public Estimator {
         }
       }
       if (k < 2) {
-        return Status::DataError(context + "the drift model needs at least 2 observed "
+        return Status::DataError(context +
+                                 "the drift model needs at least 2 observed "
                                  "period-to-period changes to estimate the drift and its "
-                                 "variance; the series has " + std::to_string(k));
+                                 "variance; the series has " +
+                                 std::to_string(k));
       }
       const double b = sum / static_cast<double>(k);
       double ss = 0;

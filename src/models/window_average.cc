@@ -77,8 +77,8 @@ class WindowAverageEstimator final : public Estimator {
       return Status::DataError(SeriesContext(kWindowAverageName, series.id) + "window_size " +
                                std::to_string(k) + " needs at least " + std::to_string(k + 1) +
                                " observed values (a full window plus one to estimate the "
-                               "interval); the series has " + std::to_string(observed.size()) +
-                               "; lower window_size");
+                               "interval); the series has " +
+                               std::to_string(observed.size()) + "; lower window_size");
     }
     // Sum of the observed values j-k .. j-1 (indices into `observed`), added up directly.
     auto window_sum = [&](size_t j) {

@@ -48,7 +48,7 @@ void ExpectSeq(const std::vector<double>& got, const std::vector<double>& want,
 }
 
 Forecast FitAndPredict(const Estimator& est, const std::vector<double>& y, int h,
-             Frequency freq = Frequency::Daily()) {
+                       Frequency freq = Frequency::Daily()) {
   auto fit = est.Fit(Series(y, freq));
   EXPECT_TRUE(fit.ok()) << fit.status().ToString();
   if (!fit.ok()) return {};
@@ -124,15 +124,15 @@ TEST(SeasonalNaiveTest, MissingValuesUseTheLatestObservationOfTheirPosition) {
   ASSERT_TRUE(fit.ok());
   // Filled: 1 2 3 4 2 6 7 8 6.
   ExpectSeq((*fit)->in_sample().fitted, {kNaN, kNaN, kNaN, 1, 2, 3, 4, 2, 6}, "fitted");
-  ExpectSeq((*fit)->in_sample().residuals, {kNaN, kNaN, kNaN, 3, kNaN, 3, 3, 6, kNaN},
-            "residuals");
+  ExpectSeq((*fit)->in_sample().residuals, {kNaN, kNaN, kNaN, 3, kNaN, 3, 3, 6, kNaN}, "residuals");
   auto fc = (*fit)->Predict(PredictRequest{4, {80}});
   ASSERT_TRUE(fc.ok());
   ExpectSeq(fc->mean, {7, 8, 6, 7}, "mean");
   const double sigma = std::sqrt(63.0 / 4);
-  ExpectSeq(fc->lower[0], {7 - kZ80 * sigma, 8 - kZ80 * sigma, 6 - kZ80 * sigma,
-                           7 - kZ80 * sigma * std::sqrt(2.0)},
-            "lo80");
+  ExpectSeq(
+      fc->lower[0],
+      {7 - kZ80 * sigma, 8 - kZ80 * sigma, 6 - kZ80 * sigma, 7 - kZ80 * sigma * std::sqrt(2.0)},
+      "lo80");
 }
 
 TEST(SeasonalNaiveTest, NeverObservedPositionIsDataError) {

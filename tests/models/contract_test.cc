@@ -51,7 +51,8 @@ class ModelContractTest : public ::testing::TestWithParam<std::string> {
   const ModelEntry& entry() const { return *BuiltinRegistry().Find(GetParam()).value(); }
 
   std::unique_ptr<Estimator> MakeDefault() const {
-    auto est = BuiltinRegistry().Create(GetParam(), std::vector<std::pair<std::string, std::string>>{});
+    auto est =
+        BuiltinRegistry().Create(GetParam(), std::vector<std::pair<std::string, std::string>>{});
     EXPECT_TRUE(est.ok()) << est.status().ToString();
     return est.ok() ? std::move(est).value() : nullptr;
   }
@@ -96,8 +97,8 @@ TEST_P(ModelContractTest, ForecastHasHorizonLengthAndOrderedBounds) {
   for (const auto& s : NormalSeries()) {
     auto fit = est->Fit(s.view());
     ASSERT_TRUE(fit.ok()) << s.id << ": " << fit.status().ToString();
-    for (const PredictRequest& req :
-         {kRequest, PredictRequest{1, {80}}, PredictRequest{60, {}}, PredictRequest{5, {95, 99.9}}}) {
+    for (const PredictRequest& req : {kRequest, PredictRequest{1, {80}}, PredictRequest{60, {}},
+                                      PredictRequest{5, {95, 99.9}}}) {
       auto fc = (*fit)->Predict(req);
       ASSERT_TRUE(fc.ok()) << s.id << ": " << fc.status().ToString();
       CheckForecast(*fc, req, /*finite=*/true, s.id);
@@ -138,8 +139,8 @@ TEST_P(ModelContractTest, InSampleIsAlignedWithTheSeries) {
 TEST_P(ModelContractTest, MissingValuesForecastOrDataError) {
   auto est = MakeDefault();
   ASSERT_NE(est, nullptr);
-  for (const auto& freq : {Frequency::Weekly(Weekday::kFriday), Frequency::Daily(),
-                           Frequency::Monthly()}) {
+  for (const auto& freq :
+       {Frequency::Weekly(Weekday::kFriday), Frequency::Daily(), Frequency::Monthly()}) {
     for (double share : {0.05, 0.3, 0.9}) {
       SyntheticOptions opt;
       opt.missing_share = share;
@@ -162,8 +163,8 @@ TEST_P(ModelContractTest, ShortSeriesForecastOrDataError) {
   auto est = MakeDefault();
   ASSERT_NE(est, nullptr);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const std::vector<std::vector<double>> cases = {
-      {5}, {5, 7}, {5, 7, 6}, {nan, 7}, {5, nan, 6}, {4, 4, 4}};
+  const std::vector<std::vector<double>> cases = {{5},      {5, 7},      {5, 7, 6},
+                                                  {nan, 7}, {5, nan, 6}, {4, 4, 4}};
   for (const auto& freq : {Frequency::Daily(), Frequency::Yearly()}) {
     for (const auto& y : cases) {
       SeriesView s{"short", Date::FromYmd(2020, 1, 1), freq, y};
@@ -249,7 +250,8 @@ TEST_P(ModelContractTest, CorruptOrTruncatedStateIsDataError) {
     EXPECT_EQ(loaded.status().code(), StatusCode::kDataError);
   }
   {
-    ByteReader r(bytes + "x");
+    const std::string longer = bytes + "x";  // the reader views, so keep the bytes alive
+    ByteReader r(longer);
     auto loaded = est->Load(r);
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.status().code(), StatusCode::kDataError);
@@ -278,7 +280,8 @@ TEST_P(ModelContractTest, StateOfAnotherModelIsRejected) {
   auto s = NormalSeries()[2];
   for (const auto& other : BuiltinRegistry().entries()) {
     if (other.name == GetParam()) continue;
-    auto other_est = BuiltinRegistry().Create(other.name, std::vector<std::pair<std::string, std::string>>{});
+    auto other_est =
+        BuiltinRegistry().Create(other.name, std::vector<std::pair<std::string, std::string>>{});
     ASSERT_TRUE(other_est.ok());
     auto fit = (*other_est)->Fit(s.view());
     ASSERT_TRUE(fit.ok()) << other.name << ": " << fit.status().ToString();

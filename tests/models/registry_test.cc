@@ -28,7 +28,9 @@ ModelEntry NullEntry(std::string name) {
   k.min = 1;
   k.max = 10;
   k.description = "a count";
-  return {std::move(name), "does nothing", {k},
+  return {std::move(name),
+          "does nothing",
+          {k},
           [](const ParamValues&) -> Result<std::unique_ptr<Estimator>> {
             return std::unique_ptr<Estimator>(std::make_unique<NullEstimator>());
           }};

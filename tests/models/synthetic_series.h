@@ -16,11 +16,11 @@ namespace retailcast::testing {
 
 struct SyntheticOptions {
   double level = 100;
-  double trend = 0.2;       // per period
-  double amplitude = 20;    // of the seasonal sine
+  double trend = 0.2;     // per period
+  double amplitude = 20;  // of the seasonal sine
   double noise_sd = 5;
-  int season_length = 0;    // 0 = the frequency's default
-  double missing_share = 0; // share of values replaced by NaN (never the last one)
+  int season_length = 0;     // 0 = the frequency's default
+  double missing_share = 0;  // share of values replaced by NaN (never the last one)
 };
 
 // Owns the values; view() points into them, so keep the object alive while fitting.
@@ -33,8 +33,8 @@ struct SyntheticSeries {
   SeriesView view() const { return SeriesView{id, start, freq, y}; }
 };
 
-inline SyntheticSeries MakeSynthetic(std::string id, Frequency freq, size_t length,
-                                     uint64_t seed, const SyntheticOptions& opt = {}) {
+inline SyntheticSeries MakeSynthetic(std::string id, Frequency freq, size_t length, uint64_t seed,
+                                     const SyntheticOptions& opt = {}) {
   SyntheticSeries s{std::move(id), Date::FromYmd(2015, 1, 1), freq, {}};
   s.start = freq.PeriodOf(s.start);
   const int m = opt.season_length > 0 ? opt.season_length : freq.DefaultSeasonLength();
