@@ -98,7 +98,9 @@ CREATE TABLE forecasts(
   unique_id TEXT NOT NULL,
   ds INTEGER NOT NULL,               -- days since 1970-01-01
   model TEXT NOT NULL,
-  yhat REAL,                         -- NULL for NaN
+  -- No declared type on purpose: REAL affinity would store integral values as integers and
+  -- lose the sign of -0.0; without affinity a double keeps its bits. NULL for NaN.
+  yhat,
   lo BLOB NOT NULL,                  -- one little-endian double per level
   hi BLOB NOT NULL);
 CREATE INDEX forecasts_by_run ON forecasts(run_id);
