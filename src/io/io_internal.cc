@@ -75,6 +75,11 @@ Result<int> RequireColumn(const CsvReader& reader, std::string_view name, std::s
                            std::to_string(reader.header().size()) + " columns: " + found);
 }
 
+std::string_view HeaderName(const CsvReader& reader, int field) {
+  if (field < 0 || static_cast<size_t>(field) >= reader.header().size()) return {};
+  return reader.header()[static_cast<size_t>(field)];
+}
+
 uint32_t KeyTable::FindOrInsert(std::string_view key, bool* inserted) {
   if ((keys_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
   uint64_t h = HashBytes(key);

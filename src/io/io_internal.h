@@ -42,6 +42,10 @@ class DateParser {
 // <role>); the header has: a, b, c".
 Result<int> RequireColumn(const CsvReader& reader, std::string_view name, std::string_view role);
 
+// Name of header column `field` (0-based), or "" when out of range (e.g. -1 = whole row, or
+// a field beyond the header in a malformed row).
+std::string_view HeaderName(const CsvReader& reader, int field);
+
 // An id -> dense index map whose keys live in one arena (no heap object per key).
 class KeyTable {
  public:

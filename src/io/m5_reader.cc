@@ -152,7 +152,7 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
     while (r.Next(&rec)) {
       ++report.rows_read;
       auto reject = [&](int field, std::string why, RowErrorKind kind) {
-        std::string_view name = field >= 0 ? std::string_view(r.header()[static_cast<size_t>(field)]) : "";
+        std::string_view name = internal::HeaderName(r, field);
         report.AddError(path, rec.line, field + 1, name, rec.raw, std::move(why), kind);
         ++report.rows_rejected;
       };
@@ -247,7 +247,7 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
     while (r.Next(&rec)) {
       ++report.rows_read;
       auto reject = [&](int field, std::string why, RowErrorKind kind) {
-        std::string_view name = field >= 0 ? std::string_view(r.header()[static_cast<size_t>(field)]) : "";
+        std::string_view name = internal::HeaderName(r, field);
         report.AddError(o.prices_path, rec.line, field + 1, name, rec.raw, std::move(why), kind);
         ++report.rows_rejected;
       };

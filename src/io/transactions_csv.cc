@@ -57,8 +57,7 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
   std::string reason;
   CsvRecord rec;
   auto reject = [&](int field, std::string why, RowErrorKind kind) {
-    std::string_view name =
-        field >= 0 ? std::string_view(reader.header()[static_cast<size_t>(field)]) : std::string_view();
+    std::string_view name = internal::HeaderName(reader, field);
     report.AddError(file.name(), rec.line, field + 1, name, rec.raw, std::move(why), kind);
     ++report.rows_rejected;
   };

@@ -17,6 +17,8 @@ const char* const kSeeds[] = {
     "\xEF\xBB\xBFunique_id;ds;y\ra;05-02-2010;1\ra;12-02-2010;-2\r",
     "unique_id,ds,y\n\"a\nb\",2020-01-01,1\n\"unterminated,2020-01-02,2\n",
     "ds,unique_id,y\n1/4/2021,s,2\n1/10/2021,s,3\n13/1/2021,s,x\n",
+    // Found by libFuzzer: a syntax error in a field beyond the header's last column.
+    "unique_id,ds,y\na,2020-01-_id,-01-03\",1,\"x\",\"2020-01-03\"0-01-01,3-01,1\na\n",
 };
 
 int FuzzOne(const std::string& s) {

@@ -76,6 +76,18 @@ TEST(TransactionsTest, BadRowsAndMissingColumns) {
   EXPECT_NE(header_only.status().message().find("no data rows"), std::string::npos);
 }
 
+TEST(TransactionsTest, SyntaxErrorBeyondTheHeaderIsARowError) {
+  TransactionsOptions o;
+  o.date_column = "d";
+  o.on_error = OnError::kSkip;
+  auto r = ReadTransactionsCsvFromString("d\n2021-01-05\n2021-01-06,x,\"y\"z\n", "t", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->report.errors.size(), 1u);
+  EXPECT_EQ(r->report.errors[0].column, 3);
+  EXPECT_EQ(r->report.errors[0].field, "");
+  EXPECT_EQ(r->report.errors[0].kind, RowErrorKind::kSyntax);
+}
+
 TEST(TransactionsTest, MonthlyTotalWithoutKeysOrQuantity) {
   TransactionsOptions o;
   o.date_column = "d";
