@@ -189,8 +189,9 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
     }
     std::vector<uint8_t> flags(hi - lo, 0);
     if (options.partial == PartialPeriods::kFlag) {
-      if (first_partial) flags.front() = 1;
-      if (last_partial) flags.back() = 1;
+      // flags holds hi - lo = nt >= 1 entries here (nothing is dropped under kFlag).
+      if (first_partial) flags[0] = 1;
+      if (last_partial) flags[flags.size() - 1] = 1;
       for (uint8_t f : flags) result.partial_periods += f;
       if (partial_col) {
         auto col = result.panel.mutable_exog(*partial_col, out);
@@ -233,8 +234,9 @@ Result<Panel> AggregateHierarchy(const Panel& panel, const std::vector<std::stri
 
   Panel out = EmptyLike(panel, panel.freq(), group_by);
   const Frequency& f = panel.freq();
-  const size_t num_exog = panel.num_exog();
-  std::vector<Accumulator> acc(1 + num_exog);
+  // Each group's calendar (first date, length), sized up front so the output grows once.
+  std::vector<std::pair<Date, size_t>> spans;
+  size_t total = 0;
   for (const auto& [id, members] : groups) {
     Date gstart = panel.start(members[0]), gend = panel.end(members[0]);
     for (size_t i : members) {
@@ -243,7 +245,15 @@ Result<Panel> AggregateHierarchy(const Panel& panel, const std::vector<std::stri
     }
     auto steps = f.StepsBetween(gstart, gend);
     if (!steps.ok()) return steps.status().WithContext("group '" + id + "'");
-    const size_t n = static_cast<size_t>(*steps + 1);
+    spans.emplace_back(gstart, static_cast<size_t>(*steps + 1));
+    total += spans.back().second;
+  }
+  out.Reserve(groups.size(), total);
+  const size_t num_exog = panel.num_exog();
+  std::vector<Accumulator> acc(1 + num_exog);
+  size_t group_index = 0;
+  for (const auto& [id, members] : groups) {
+    const auto [gstart, n] = spans[group_index++];
     acc[0].Reset(columns.y, n);
     for (size_t k = 0; k < num_exog; ++k) acc[1 + k].Reset(exog_funcs[k], n);
     for (size_t i : members) {
@@ -306,11 +316,22 @@ Result<Panel> BuildHierarchy(const Panel& panel, const std::vector<std::vector<s
     }
     return Status::Ok();
   };
-  if (include_bottom) RETAILCAST_RETURN_IF_ERROR(append(panel, "bottom"));
+  // Aggregate every level first so the output is allocated once.
+  std::vector<Panel> parts;
+  size_t series = include_bottom ? panel.num_series() : 0;
+  size_t values = include_bottom ? panel.num_values() : 0;
   for (const auto& level : levels) {
     RETAILCAST_ASSIGN_OR_RETURN(Panel part, AggregateHierarchy(panel, level, columns));
-    std::string name = level.empty() ? std::string("total") : JoinNames(level, "/");
-    RETAILCAST_RETURN_IF_ERROR(append(part, name));
+    series += part.num_series();
+    values += part.num_values();
+    parts.push_back(std::move(part));
+  }
+  out.Reserve(series, values);
+  if (include_bottom) RETAILCAST_RETURN_IF_ERROR(append(panel, "bottom"));
+  for (size_t l = 0; l < levels.size(); ++l) {
+    std::string name = levels[l].empty() ? std::string("total") : JoinNames(levels[l], "/");
+    RETAILCAST_RETURN_IF_ERROR(append(parts[l], name));
+    parts[l] = Panel();  // release the level's memory early
   }
   return out;
 }

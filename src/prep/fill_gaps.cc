@@ -78,27 +78,30 @@ int64_t FillSeries(std::span<double> y, const FillOptions& options, int season_l
   if (last < 0) return 0;  // nothing observed: nothing to fill from
   const std::vector<double> src(y.begin(), y.end());
   const int64_t m = season_length < 1 ? 1 : season_length;
+  // Nearest observed value one or more whole seasons before / after t (-1 when none), in
+  // O(n) by chaining through the same season position.
+  std::vector<int64_t> season_prev, season_next;
+  if (options.method == FillMethod::kSeasonal && m > 1) {
+    season_prev.assign(static_cast<size_t>(n), -1);
+    season_next.assign(static_cast<size_t>(n), -1);
+    for (int64_t t = m; t < n; ++t) {
+      season_prev[t] = !std::isnan(src[t - m]) ? t - m : season_prev[t - m];
+    }
+    for (int64_t t = n - 1 - m; t >= 0; --t) {
+      season_next[t] = !std::isnan(src[t + m]) ? t + m : season_next[t + m];
+    }
+  }
   for (int64_t t = 0; t < n; ++t) {
     if (!std::isnan(src[t])) continue;
     double value = 0;
     bool ok = false;
-    if (options.method == FillMethod::kSeasonal && m > 1) {
-      // Nearest observed value at the same season position on each side.
+    if (!season_prev.empty()) {
       double sum = 0;
       int count = 0;
-      for (int64_t s = t - m; s >= 0; s -= m) {
-        if (!std::isnan(src[s])) {
-          sum += src[s];
-          ++count;
-          break;
-        }
-      }
-      for (int64_t s = t + m; s < n; s += m) {
-        if (!std::isnan(src[s])) {
-          sum += src[s];
-          ++count;
-          break;
-        }
+      for (int64_t s : {season_prev[t], season_next[t]}) {
+        if (s < 0) continue;
+        sum += src[s];
+        ++count;
       }
       if (count > 0) {
         value = sum / count;

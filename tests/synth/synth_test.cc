@@ -97,6 +97,13 @@ TEST(SynthTest, SameSeedSamePanelDifferentSeedDifferent) {
     }
   }
   EXPECT_FALSE(a->data() == c->data());
+  // The exogenous columns are optional outputs: leaving them out does not change the units.
+  SynthOptions plain = Small();
+  plain.exog = false;
+  auto d = Generate(plain);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->num_exog(), 0u);
+  EXPECT_TRUE(BitwiseEqual(a->data(), d->data()));
 }
 
 TEST(SynthTest, ThreadCountDoesNotChangeOutput) {
