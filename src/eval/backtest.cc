@@ -397,7 +397,8 @@ Status WriteBacktestJson(const BacktestResult& result, std::ostream& out) {
   };
   doc["skipped"] = issues(result.skipped);
   doc["errors"] = issues(result.errors);
-  out << doc.dump(2) << '\n';
+  // Replace invalid UTF-8 (e.g. in a series id) instead of letting dump() throw.
+  out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   return StreamStatus(out, "backtest JSON");
 }
 
@@ -480,7 +481,6 @@ Result<ModelSelection> SelectModels(const BacktestResult& result, std::string_vi
     }
     int best = -1;
     double best_score = kNaN;
-    size_t n_scored = 0;
     for (size_t j = 0; j < n_models; ++j) {
       double sum = 0;
       size_t n = 0;
@@ -495,7 +495,6 @@ Result<ModelSelection> SelectModels(const BacktestResult& result, std::string_vi
         ++n;
       }
       if (!complete || n == 0) continue;
-      n_scored = n;
       double score = sum / static_cast<double>(n);
       if (MetricBetter(metric, score, best_score)) {
         best_score = score;
@@ -503,11 +502,11 @@ Result<ModelSelection> SelectModels(const BacktestResult& result, std::string_vi
       }
     }
     if (best < 0) {
-      std::string why = n_scored == 0 && std::none_of(window_scored.begin(), window_scored.end(),
-                                                      [](bool b) { return b; })
-                            ? "no window of the series was scored"
-                            : "no model has a finite " + std::string(metric) +
-                                  " in every scored window";
+      bool any_window = std::any_of(window_scored.begin(), window_scored.end(),
+                                    [](bool b) { return b; });
+      std::string why = any_window ? "no model has a finite " + std::string(metric) +
+                                         " in every scored window of the series"
+                                   : "no window of the series was scored";
       sel.unselected.push_back(
           BacktestIssue{result.series_ids[i], -1, "", Status::DataError(why)});
       continue;
