@@ -9,11 +9,11 @@
 namespace retailcast::store {
 
 struct ArtifactRecord {
-  int64_t id = 0;          // assigned by SaveArtifact
-  std::string name;        // e.g. "walmart-weekly"; non-empty
-  int64_t version = 0;     // assigned by SaveArtifact: 1 + the largest version of `name`
-  std::string created_at;  // ISO 8601 UTC; SaveArtifact stamps it when empty
-  std::string dataset;     // name of the dataset trained on
+  int64_t id = 0;            // assigned by SaveArtifact
+  std::string name;          // e.g. "walmart-weekly"; non-empty
+  int64_t version = 0;       // assigned by SaveArtifact: 1 + the largest version of `name`
+  std::string created_at;    // ISO 8601 UTC; SaveArtifact stamps it when empty
+  std::string dataset;       // name of the dataset trained on
   std::string models_json;   // JSON: model names and their parameters ("{}" when empty)
   std::string train_start;   // first training date, ISO "YYYY-MM-DD"
   std::string train_end;     // last training date, ISO "YYYY-MM-DD"

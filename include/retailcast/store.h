@@ -50,7 +50,7 @@ struct IngestSummary {
   int64_t exog_inserted = 0;           // the same three counts over exogenous values
   int64_t exog_updated = 0;
   int64_t exog_unchanged = 0;
-  int64_t attributes_updated = 0;      // existing series whose static attributes changed
+  int64_t attributes_updated = 0;  // existing series whose static attributes changed
 };
 
 // Options of IngestPanel.
@@ -82,8 +82,8 @@ struct DatasetInfo {
 
 struct RunRecord {
   int64_t id = 0;
-  std::string kind;          // e.g. "backtest", "train", "forecast"
-  std::string status;        // "running" until FinishRun, then the status given to it
+  std::string kind;    // e.g. "backtest", "train", "forecast"
+  std::string status;  // "running" until FinishRun, then the status given to it
   std::string config_json;
   std::string summary_json;  // "{}" until FinishRun
   std::string started_at;    // ISO 8601 UTC
@@ -130,8 +130,7 @@ class Store {
   // series has no value); attribute names = union of the series' keys, sorted, "" where a
   // series has none. Errors: NotFound for an unknown dataset (lists the datasets) or id
   // (names it); DataError when the store is damaged.
-  Result<Panel> LoadPanel(std::string_view dataset,
-                          const std::vector<std::string>& only_ids = {});
+  Result<Panel> LoadPanel(std::string_view dataset, const std::vector<std::string>& only_ids = {});
 
   // All datasets, by name.
   Result<std::vector<DatasetInfo>> ListDatasets();

@@ -138,8 +138,9 @@ Status ApplyMigration(Connection& db, const Migration& m) {
   }
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement record,
-      Statement::Prepare(db, "INSERT INTO schema_version(version, description, applied_at) "
-                             "VALUES(?, ?, ?)"));
+      Statement::Prepare(db,
+                         "INSERT INTO schema_version(version, description, applied_at) "
+                         "VALUES(?, ?, ?)"));
   std::string now = NowIsoUtc();
   record.BindInt(1, m.version).BindText(2, m.description).BindText(3, now);
   RETAILCAST_RETURN_IF_ERROR(record.Run());
@@ -171,13 +172,13 @@ Status PrepareSchema(Connection& db, int target_version, int* version) {
   if (!fresh && *app_id != kApplicationId) {
     RETAILCAST_ASSIGN_OR_RETURN(
         std::string tables,
-        QueryText(db, "SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_schema "
-                      "WHERE type = 'table' ORDER BY name LIMIT 10)"));
-    return Status::DataError("'" + path +
-                             "' is a SQLite database but not a retailcast store (application_id " +
-                             std::to_string(*app_id) + ", tables: " +
-                             (tables.empty() ? "none" : tables) +
-                             "); pass the path of a store file or a new file name");
+        QueryText(db,
+                  "SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_schema "
+                  "WHERE type = 'table' ORDER BY name LIMIT 10)"));
+    return Status::DataError(
+        "'" + path + "' is a SQLite database but not a retailcast store (application_id " +
+        std::to_string(*app_id) + ", tables: " + (tables.empty() ? "none" : tables) +
+        "); pass the path of a store file or a new file name");
   }
   // WAL: readers never block the writer nor each other, and a crash mid-write leaves the
   // last committed state. Page size only takes effect before the first table exists; large
@@ -185,11 +186,11 @@ Status PrepareSchema(Connection& db, int target_version, int* version) {
   if (fresh) RETAILCAST_RETURN_IF_ERROR(db.Exec("PRAGMA page_size = 65536"));
   RETAILCAST_ASSIGN_OR_RETURN(std::string mode, QueryText(db, "PRAGMA journal_mode = WAL"));
   if (mode != "wal" && mode != "memory") {
-    return Status::IoError("store '" + path + "': cannot switch to WAL journal mode (got '" +
-                           mode + "'); put the store on a local file system");
+    return Status::IoError("store '" + path + "': cannot switch to WAL journal mode (got '" + mode +
+                           "'); put the store on a local file system");
   }
-  RETAILCAST_RETURN_IF_ERROR(db.Exec(
-      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000"));
+  RETAILCAST_RETURN_IF_ERROR(
+      db.Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000"));
 
   RETAILCAST_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
   if (!fresh && current == 0) {

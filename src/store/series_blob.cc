@@ -65,9 +65,8 @@ Status MergeSeries(const Frequency& freq, Date stored_start, std::span<const dou
   const Date start = std::min(stored_start, incoming_start);
   RETAILCAST_ASSIGN_OR_RETURN(int64_t stored_at, freq.StepsBetween(start, stored_start));
   RETAILCAST_ASSIGN_OR_RETURN(int64_t incoming_at, freq.StepsBetween(start, incoming_start));
-  const int64_t length =
-      std::max(stored_at + static_cast<int64_t>(stored.size()),
-               incoming_at + static_cast<int64_t>(incoming.size()));
+  const int64_t length = std::max(stored_at + static_cast<int64_t>(stored.size()),
+                                  incoming_at + static_cast<int64_t>(incoming.size()));
 
   out->start = start;
   out->values.assign(static_cast<size_t>(length), std::numeric_limits<double>::quiet_NaN());

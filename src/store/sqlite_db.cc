@@ -32,8 +32,8 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 Status Connection::Error(int rc, std::string_view what) const {
-  std::string message = "store '" + path_ + "': " + std::string(what) + ": " +
-                        sqlite3_errmsg(db_) + " (sqlite code " + std::to_string(rc) + ")";
+  std::string message = "store '" + path_ + "': " + std::string(what) + ": " + sqlite3_errmsg(db_) +
+                        " (sqlite code " + std::to_string(rc) + ")";
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       return Status::DataError(message + "; the file is not a SQLite database");
@@ -54,8 +54,8 @@ int64_t Connection::LastInsertRowid() const { return sqlite3_last_insert_rowid(d
 
 Result<Statement> Statement::Prepare(Connection& db, std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt,
-                              nullptr);
+  int rc =
+      sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return db.Error(rc, "preparing '" + std::string(sql.substr(0, 80)) + "'");
@@ -84,8 +84,8 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 void Statement::NoteBind(int rc, int index) {
   if (rc != SQLITE_OK && bind_error_.ok()) {
-    bind_error_ = db_->Error(rc, "binding parameter " + std::to_string(index) + " of '" +
-                                     sql_.substr(0, 80) + "'");
+    bind_error_ = db_->Error(
+        rc, "binding parameter " + std::to_string(index) + " of '" + sql_.substr(0, 80) + "'");
   }
 }
 
@@ -160,13 +160,15 @@ bool Statement::ColumnIsNull(int col) const {
 std::string_view Statement::ColumnText(int col) const {
   const unsigned char* text = sqlite3_column_text(stmt_, col);
   if (text == nullptr) return {};
-  return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  return {reinterpret_cast<const char*>(text),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 std::span<const std::byte> Statement::ColumnBlob(int col) const {
   const void* data = sqlite3_column_blob(stmt_, col);
   if (data == nullptr) return {};
-  return {static_cast<const std::byte*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  return {static_cast<const std::byte*>(data),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 Result<Transaction> Transaction::Begin(Connection& db, Kind kind) {
@@ -202,8 +204,8 @@ Result<size_t> BlobReader::Open(int64_t rowid) {
     // After a failed reopen the handle is unusable; start afresh next time.
     sqlite3_blob_close(blob_);
     blob_ = nullptr;
-    return db_->Error(rc, std::string("reading ") + table_ + "." + column_ + " of row " +
-                              std::to_string(rowid));
+    return db_->Error(
+        rc, std::string("reading ") + table_ + "." + column_ + " of row " + std::to_string(rowid));
   }
   return static_cast<size_t>(sqlite3_blob_bytes(blob_));
 }

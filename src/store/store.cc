@@ -109,10 +109,9 @@ struct IngestStatements {
 
   static Result<IngestStatements> Prepare(Connection& db) {
     auto p = [&db](std::string_view sql) { return Statement::Prepare(db, sql); };
-    RETAILCAST_ASSIGN_OR_RETURN(
-        Statement find_series,
-        p("SELECT id, start_day, length, n_obs, attributes FROM series "
-          "WHERE dataset_id = ? AND unique_id = ?"));
+    RETAILCAST_ASSIGN_OR_RETURN(Statement find_series,
+                                p("SELECT id, start_day, length, n_obs, attributes FROM series "
+                                  "WHERE dataset_id = ? AND unique_id = ?"));
     RETAILCAST_ASSIGN_OR_RETURN(
         Statement insert_series,
         p("INSERT INTO series(dataset_id, unique_id, attributes, start_day, end_day, length, "
@@ -128,10 +127,9 @@ struct IngestStatements {
                                 p("INSERT INTO observations(series_id, vals) VALUES(?, ?)"));
     RETAILCAST_ASSIGN_OR_RETURN(Statement update_values,
                                 p("UPDATE observations SET vals = ? WHERE series_id = ?"));
-    RETAILCAST_ASSIGN_OR_RETURN(
-        Statement select_exog,
-        p("SELECT id, start_day, length, vals FROM exog_values "
-          "WHERE series_id = ? AND column_id = ?"));
+    RETAILCAST_ASSIGN_OR_RETURN(Statement select_exog,
+                                p("SELECT id, start_day, length, vals FROM exog_values "
+                                  "WHERE series_id = ? AND column_id = ?"));
     RETAILCAST_ASSIGN_OR_RETURN(
         Statement insert_exog,
         p("INSERT INTO exog_values(series_id, column_id, start_day, length, vals) "
@@ -198,8 +196,8 @@ Status IngestExog(const Panel& panel, size_t k, size_t i, int64_t series_id, int
       st.select_exog.Reset();
       RETAILCAST_RETURN_IF_ERROR(decoded);
       MergedSeries merged;
-      RETAILCAST_RETURN_IF_ERROR(internal::MergeSeries(freq, stored_start, stored,
-                                                       panel.start(i), incoming, &merged, counts));
+      RETAILCAST_RETURN_IF_ERROR(internal::MergeSeries(freq, stored_start, stored, panel.start(i),
+                                                       incoming, &merged, counts));
       if (!merged.changed) return Status::Ok();
       auto bytes = internal::LittleEndianBytes(merged.values, &scratch);
       st.update_exog.BindInt(1, merged.start.days)
@@ -232,9 +230,10 @@ Json PanelAttributes(const Panel& panel, size_t i) {
 
 Result<std::vector<int64_t>> EnsureExogColumns(Connection& db, int64_t dataset_id,
                                                const Panel& panel) {
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement find, Statement::Prepare(db, "SELECT id FROM exog_columns "
-                                             "WHERE dataset_id = ? AND name = ?"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement find,
+                              Statement::Prepare(db,
+                                                 "SELECT id FROM exog_columns "
+                                                 "WHERE dataset_id = ? AND name = ?"));
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement insert,
       Statement::Prepare(db, "INSERT INTO exog_columns(dataset_id, name) VALUES(?, ?)"));
@@ -313,9 +312,10 @@ Result<IngestSummary> Store::IngestPanel(std::string_view dataset, const Panel& 
   }
 
   if (!content_hash.empty()) {
-    RETAILCAST_ASSIGN_OR_RETURN(
-        Statement seen, Statement::Prepare(db, "SELECT 1 FROM ingests WHERE dataset_id = ? AND "
-                                               "content_hash = ? LIMIT 1"));
+    RETAILCAST_ASSIGN_OR_RETURN(Statement seen,
+                                Statement::Prepare(db,
+                                                   "SELECT 1 FROM ingests WHERE dataset_id = ? AND "
+                                                   "content_hash = ? LIMIT 1"));
     seen.BindInt(1, dataset_id).BindText(2, content_hash);
     RETAILCAST_ASSIGN_OR_RETURN(summary.already_ingested, seen.Step());
   }
@@ -373,8 +373,8 @@ Result<IngestSummary> Store::IngestPanel(std::string_view dataset, const Panel& 
                                    std::string(dataset) + "'");
       }
       MergeCounts counts;
-      RETAILCAST_RETURN_IF_ERROR(internal::MergeSeries(freq, stored_start, stored,
-                                                       panel.start(i), incoming, &merged, &counts));
+      RETAILCAST_RETURN_IF_ERROR(internal::MergeSeries(freq, stored_start, stored, panel.start(i),
+                                                       incoming, &merged, &counts));
       if (merged.changed) {
         auto bytes = internal::LittleEndianBytes(merged.values, &scratch);
         st.update_values.BindBlob(1, bytes.data(), bytes.size()).BindInt(2, series_id);
@@ -429,12 +429,12 @@ Result<IngestSummary> Store::IngestPanel(std::string_view dataset, const Panel& 
 
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement log,
-      Statement::Prepare(
-          db, "INSERT INTO ingests(dataset_id, source_name, content_hash, ingested_at, "
-              "series_added, observations_inserted, observations_updated, "
-              "observations_unchanged, exog_inserted, exog_updated, exog_unchanged, "
-              "attributes_updated, already_ingested, dataset_created) "
-              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      Statement::Prepare(db,
+                         "INSERT INTO ingests(dataset_id, source_name, content_hash, ingested_at, "
+                         "series_added, observations_inserted, observations_updated, "
+                         "observations_unchanged, exog_inserted, exog_updated, exog_unchanged, "
+                         "attributes_updated, already_ingested, dataset_created) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   log.BindInt(1, dataset_id)
       .BindText(2, source_name)
       .BindText(3, content_hash)
@@ -495,10 +495,11 @@ Result<std::vector<SeriesMeta>> SelectSeries(Connection& db, std::string_view da
   };
   if (only_ids.empty()) {
     // BINARY collation: unique_id byte order.
-    RETAILCAST_ASSIGN_OR_RETURN(
-        Statement all, Statement::Prepare(db, "SELECT id, unique_id, start_day, length, "
-                                              "attributes FROM series WHERE dataset_id = ? "
-                                              "ORDER BY unique_id"));
+    RETAILCAST_ASSIGN_OR_RETURN(Statement all,
+                                Statement::Prepare(db,
+                                                   "SELECT id, unique_id, start_day, length, "
+                                                   "attributes FROM series WHERE dataset_id = ? "
+                                                   "ORDER BY unique_id"));
     all.BindInt(1, dataset_id);
     while (true) {
       RETAILCAST_ASSIGN_OR_RETURN(bool row, all.Step());
@@ -510,10 +511,11 @@ Result<std::vector<SeriesMeta>> SelectSeries(Connection& db, std::string_view da
   std::vector<std::string> ids = only_ids;
   std::sort(ids.begin(), ids.end());  // char_traits<char> compares as unsigned: byte order
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement one, Statement::Prepare(db, "SELECT id, unique_id, start_day, length, "
-                                            "attributes FROM series WHERE dataset_id = ? AND "
-                                            "unique_id = ?"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement one,
+                              Statement::Prepare(db,
+                                                 "SELECT id, unique_id, start_day, length, "
+                                                 "attributes FROM series WHERE dataset_id = ? AND "
+                                                 "unique_id = ?"));
   for (const std::string& id : ids) {
     one.BindInt(1, dataset_id).BindText(2, id);
     RETAILCAST_ASSIGN_OR_RETURN(bool row, one.Step());
@@ -550,9 +552,10 @@ Status LoadExog(Connection& db, int64_t dataset_id, const std::vector<SeriesMeta
 
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement rows,
-      Statement::Prepare(db, "SELECT e.id, e.series_id, e.column_id, e.start_day, e.length "
-                             "FROM exog_values e JOIN series s ON s.id = e.series_id "
-                             "WHERE s.dataset_id = ?"));
+      Statement::Prepare(db,
+                         "SELECT e.id, e.series_id, e.column_id, e.start_day, e.length "
+                         "FROM exog_values e JOIN series s ON s.id = e.series_id "
+                         "WHERE s.dataset_id = ?"));
   rows.BindInt(1, dataset_id);
   BlobReader reader(db, "exog_values", "vals");
   const Frequency& freq = panel->freq();
@@ -582,10 +585,10 @@ Status LoadExog(Connection& db, int64_t dataset_id, const std::vector<SeriesMeta
                                " values; the store is damaged");
     }
     if (hi <= lo) continue;
-    std::span<double> dst = panel->mutable_exog(c->second, i).subspan(
-        static_cast<size_t>(lo), static_cast<size_t>(hi - lo));
-    RETAILCAST_RETURN_IF_ERROR(
-        reader.Read(dst.data(), dst.size_bytes(), static_cast<size_t>(lo - *offset) * sizeof(double)));
+    std::span<double> dst = panel->mutable_exog(c->second, i)
+                                .subspan(static_cast<size_t>(lo), static_cast<size_t>(hi - lo));
+    RETAILCAST_RETURN_IF_ERROR(reader.Read(dst.data(), dst.size_bytes(),
+                                           static_cast<size_t>(lo - *offset) * sizeof(double)));
     internal::FromLittleEndian(dst);
   }
   return Status::Ok();
@@ -640,10 +643,9 @@ Result<Panel> Store::LoadPanel(std::string_view dataset, const std::vector<std::
     const size_t index = panel.AddSeries(m.unique_id, m.start, m.length, views);
     RETAILCAST_ASSIGN_OR_RETURN(size_t bytes, reader.Open(m.series_id));
     if (bytes != static_cast<size_t>(m.length) * sizeof(double)) {
-      return Status::DataError("series '" + m.unique_id + "' of dataset '" +
-                               std::string(dataset) + "' holds " + std::to_string(bytes) +
-                               " bytes for " + std::to_string(m.length) +
-                               " values; the store is damaged");
+      return Status::DataError("series '" + m.unique_id + "' of dataset '" + std::string(dataset) +
+                               "' holds " + std::to_string(bytes) + " bytes for " +
+                               std::to_string(m.length) + " values; the store is damaged");
     }
     std::span<double> dst = panel.mutable_values(index);
     RETAILCAST_RETURN_IF_ERROR(reader.Read(dst.data(), dst.size_bytes(), 0));

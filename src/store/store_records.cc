@@ -78,8 +78,7 @@ Status RunExists(Connection& db, int64_t run_id) {
 Result<std::vector<double>> DecodeDoubles(std::span<const std::byte> blob, size_t count,
                                           const char* what) {
   std::vector<double> out;
-  RETAILCAST_RETURN_IF_ERROR(
-      internal::DecodeBlob(blob, static_cast<int64_t>(count), what, &out));
+  RETAILCAST_RETURN_IF_ERROR(internal::DecodeBlob(blob, static_cast<int64_t>(count), what, &out));
   return out;
 }
 
@@ -90,9 +89,9 @@ Result<int64_t> Store::BeginRun(std::string_view kind, std::string_view config_j
   RETAILCAST_RETURN_IF_ERROR(internal::CheckJson("run config", config_json));
   std::lock_guard lock(mu_);
   RETAILCAST_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(*db_, "INSERT INTO runs(kind, status, config_json, started_at) "
-                               "VALUES(?, ?, ?, ?)"));
+      Statement stmt, Statement::Prepare(*db_,
+                                         "INSERT INTO runs(kind, status, config_json, started_at) "
+                                         "VALUES(?, ?, ?, ?)"));
   const std::string config = JsonOrEmptyObject(config_json);
   const std::string now = internal::NowIsoUtc();
   stmt.BindText(1, kind).BindText(2, kRunning).BindText(3, config).BindText(4, now);
@@ -108,8 +107,7 @@ Status Store::FinishRun(int64_t id, std::string_view status, std::string_view su
   }
   RETAILCAST_RETURN_IF_ERROR(internal::CheckJson("run summary", summary_json));
   std::lock_guard lock(mu_);
-  RETAILCAST_ASSIGN_OR_RETURN(Transaction txn,
-                              Transaction::Begin(*db_, Transaction::Kind::kWrite));
+  RETAILCAST_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*db_, Transaction::Kind::kWrite));
   RETAILCAST_ASSIGN_OR_RETURN(Statement get,
                               Statement::Prepare(*db_, "SELECT status FROM runs WHERE id = ?"));
   get.BindInt(1, id);
@@ -122,8 +120,9 @@ Status Store::FinishRun(int64_t id, std::string_view status, std::string_view su
   get.Reset();
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement update,
-      Statement::Prepare(*db_, "UPDATE runs SET status = ?, summary_json = ?, finished_at = ? "
-                               "WHERE id = ?"));
+      Statement::Prepare(*db_,
+                         "UPDATE runs SET status = ?, summary_json = ?, finished_at = ? "
+                         "WHERE id = ?"));
   const std::string summary = JsonOrEmptyObject(summary_json);
   const std::string now = internal::NowIsoUtc();
   update.BindText(1, status).BindText(2, summary).BindText(3, now).BindInt(4, id);
@@ -133,8 +132,8 @@ Status Store::FinishRun(int64_t id, std::string_view status, std::string_view su
 
 Result<RunRecord> Store::GetRun(int64_t id) {
   std::lock_guard lock(mu_);
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement stmt, Statement::Prepare(*db_, std::string(kRunColumns) + " WHERE id = ?"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement stmt,
+                              Statement::Prepare(*db_, std::string(kRunColumns) + " WHERE id = ?"));
   stmt.BindInt(1, id);
   RETAILCAST_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Status::NotFound("run " + std::to_string(id) + " does not exist");
@@ -143,8 +142,8 @@ Result<RunRecord> Store::GetRun(int64_t id) {
 
 Result<std::vector<RunRecord>> Store::ListRuns() {
   std::lock_guard lock(mu_);
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement stmt, Statement::Prepare(*db_, std::string(kRunColumns) + " ORDER BY id"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement stmt,
+                              Statement::Prepare(*db_, std::string(kRunColumns) + " ORDER BY id"));
   std::vector<RunRecord> out;
   while (true) {
     RETAILCAST_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -179,7 +178,8 @@ Result<ArtifactRecord> Store::SaveArtifact(ArtifactRecord record) {
   if (record.promoted) {
     RETAILCAST_ASSIGN_OR_RETURN(
         Statement demote,
-        Statement::Prepare(db, "UPDATE artifacts SET promoted = 0 WHERE name = ? AND promoted = 1"));
+        Statement::Prepare(db,
+                           "UPDATE artifacts SET promoted = 0 WHERE name = ? AND promoted = 1"));
     demote.BindText(1, record.name);
     RETAILCAST_RETURN_IF_ERROR(demote.Run());
   }
@@ -209,8 +209,8 @@ Result<ArtifactRecord> Store::SaveArtifact(ArtifactRecord record) {
 
 Result<ArtifactRecord> Store::LoadArtifact(int64_t id) {
   std::lock_guard lock(mu_);
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement stmt, Statement::Prepare(*db_, ArtifactSelect(true) + " WHERE id = ?"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement stmt,
+                              Statement::Prepare(*db_, ArtifactSelect(true) + " WHERE id = ?"));
   stmt.BindInt(1, id);
   RETAILCAST_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Status::NotFound("artifact " + std::to_string(id) + " does not exist");
@@ -242,8 +242,7 @@ Result<ArtifactRecord> Store::LoadLatestArtifact(std::string_view name) {
 Result<std::vector<ArtifactRecord>> Store::ListArtifacts() {
   std::lock_guard lock(mu_);
   RETAILCAST_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(*db_, ArtifactSelect(false) + " ORDER BY name, version"));
+      Statement stmt, Statement::Prepare(*db_, ArtifactSelect(false) + " ORDER BY name, version"));
   std::vector<ArtifactRecord> out;
   while (true) {
     RETAILCAST_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -282,11 +281,11 @@ Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const ForecastRow& row = table.rows[r];
     if (row.lo.size() != levels || row.hi.size() != levels) {
-      return Status::InvalidArgument(
-          "forecast row " + std::to_string(r) + " (series '" + row.unique_id + "', " +
-          row.ds.ToString() + ", model '" + row.model + "') has " + std::to_string(row.lo.size()) +
-          " lower and " + std::to_string(row.hi.size()) + " upper bounds for " +
-          std::to_string(levels) + " levels");
+      return Status::InvalidArgument("forecast row " + std::to_string(r) + " (series '" +
+                                     row.unique_id + "', " + row.ds.ToString() + ", model '" +
+                                     row.model + "') has " + std::to_string(row.lo.size()) +
+                                     " lower and " + std::to_string(row.hi.size()) +
+                                     " upper bounds for " + std::to_string(levels) + " levels");
     }
   }
   std::lock_guard lock(mu_);
@@ -294,14 +293,15 @@ Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
   RETAILCAST_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, Transaction::Kind::kWrite));
   RETAILCAST_RETURN_IF_ERROR(RunExists(db, run_id));
   // Replaces an earlier table of the run (its rows go with it: ON DELETE CASCADE).
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement clear, Statement::Prepare(db, "DELETE FROM forecast_sets WHERE run_id = ?"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement clear,
+                              Statement::Prepare(db, "DELETE FROM forecast_sets WHERE run_id = ?"));
   clear.BindInt(1, run_id);
   RETAILCAST_RETURN_IF_ERROR(clear.Run());
   std::vector<double> scratch;
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement set, Statement::Prepare(db, "INSERT INTO forecast_sets(run_id, levels, "
-                                            "created_at) VALUES(?, ?, ?)"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement set,
+                              Statement::Prepare(db,
+                                                 "INSERT INTO forecast_sets(run_id, levels, "
+                                                 "created_at) VALUES(?, ?, ?)"));
   auto level_bytes = internal::LittleEndianBytes(table.levels, &scratch);
   const std::string now = internal::NowIsoUtc();
   set.BindInt(1, run_id)
@@ -310,8 +310,9 @@ Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
   RETAILCAST_RETURN_IF_ERROR(set.Run());
   RETAILCAST_ASSIGN_OR_RETURN(
       Statement insert,
-      Statement::Prepare(db, "INSERT INTO forecasts(run_id, unique_id, ds, model, yhat, lo, hi) "
-                             "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+      Statement::Prepare(db,
+                         "INSERT INTO forecasts(run_id, unique_id, ds, model, yhat, lo, hi) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?)"));
   std::vector<double> scratch_hi;
   for (const ForecastRow& row : table.rows) {
     auto lo = internal::LittleEndianBytes(row.lo, &scratch);
@@ -349,9 +350,10 @@ Result<ForecastTable> Store::LoadForecasts(int64_t run_id) {
   RETAILCAST_ASSIGN_OR_RETURN(
       table.levels, DecodeDoubles(level_blob, level_blob.size() / sizeof(double), "levels blob"));
   const size_t levels = table.levels.size();
-  RETAILCAST_ASSIGN_OR_RETURN(
-      Statement rows, Statement::Prepare(db, "SELECT unique_id, ds, model, yhat, lo, hi FROM "
-                                             "forecasts WHERE run_id = ? ORDER BY id"));
+  RETAILCAST_ASSIGN_OR_RETURN(Statement rows,
+                              Statement::Prepare(db,
+                                                 "SELECT unique_id, ds, model, yhat, lo, hi FROM "
+                                                 "forecasts WHERE run_id = ? ORDER BY id"));
   rows.BindInt(1, run_id);
   while (true) {
     RETAILCAST_ASSIGN_OR_RETURN(bool row, rows.Step());
@@ -361,8 +363,10 @@ Result<ForecastTable> Store::LoadForecasts(int64_t run_id) {
     r.ds = Date{static_cast<int32_t>(rows.ColumnInt(1))};
     r.model = rows.ColumnText(2);
     r.yhat = rows.ColumnDouble(3);
-    RETAILCAST_ASSIGN_OR_RETURN(r.lo, DecodeDoubles(rows.ColumnBlob(4), levels, "forecast lo blob"));
-    RETAILCAST_ASSIGN_OR_RETURN(r.hi, DecodeDoubles(rows.ColumnBlob(5), levels, "forecast hi blob"));
+    RETAILCAST_ASSIGN_OR_RETURN(r.lo,
+                                DecodeDoubles(rows.ColumnBlob(4), levels, "forecast lo blob"));
+    RETAILCAST_ASSIGN_OR_RETURN(r.hi,
+                                DecodeDoubles(rows.ColumnBlob(5), levels, "forecast hi blob"));
     table.rows.push_back(std::move(r));
   }
   RETAILCAST_RETURN_IF_ERROR(txn.Commit());

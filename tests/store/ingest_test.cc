@@ -200,8 +200,8 @@ TEST_F(IngestTest, MonthlySeriesMergeOnTheMonthGrid) {
 }
 
 TEST_F(IngestTest, FrequencyMismatchNamesBothFrequencies) {
-  Ingest("walmart", OneSeries("1_1", Date::FromYmd(2010, 2, 5), {1},
-                              Frequency::Weekly(Weekday::kFriday)));
+  Ingest("walmart",
+         OneSeries("1_1", Date::FromYmd(2010, 2, 5), {1}, Frequency::Weekly(Weekday::kFriday)));
   auto s = store_->IngestPanel("walmart", OneSeries("1_1", kDay0, {1}), "daily.csv", "");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
@@ -238,8 +238,8 @@ TEST_F(IngestTest, NewSeriesAndExogenousUpdatesMergeIntoADataset) {
   EXPECT_EQ(loaded.exog_name(2), "temperature");
   size_t j = *loaded.Find("item_b");
   EXPECT_TRUE(testing::SameBits(loaded.values(j), std::vector<double>{1, 2, kNaN, 4, 5, 6}));
-  EXPECT_TRUE(testing::SameBits(loaded.exog(0, j),
-                                std::vector<double>{9.99, kNaN, kNaN, kNaN, 7.5, 7.0}));
+  EXPECT_TRUE(
+      testing::SameBits(loaded.exog(0, j), std::vector<double>{9.99, kNaN, kNaN, kNaN, 7.5, 7.0}));
   EXPECT_TRUE(testing::SameBits(loaded.exog(1, j), std::vector<double>(6, kNaN)));
   EXPECT_TRUE(testing::SameBits(loaded.exog(2, j),
                                 std::vector<double>{kNaN, kNaN, kNaN, kNaN, kNaN, 21.5}));
@@ -253,7 +253,7 @@ TEST_F(IngestTest, ChangedAttributesAreUpdatedAndEmptyOnesIgnored) {
   Ingest("m5", SamplePanel());
   Panel p(Frequency::Daily());
   ASSERT_TRUE(p.SetAttributeNames({"dept", "state", "store"}).ok());
-  std::vector<std::string_view> b_attrs = {"FOODS", "CA", ""};   // new key; store not given
+  std::vector<std::string_view> b_attrs = {"FOODS", "CA", ""};      // new key; store not given
   std::vector<std::string_view> a_attrs = {"HOBBIES", "", "CA_1"};  // unchanged
   std::vector<double> none = {};
   p.AddSeries("item_b", kDay0, none, b_attrs);
@@ -352,8 +352,8 @@ TEST_F(IngestTest, RejectsBadInputWithoutWriting) {
 
   // 2010-02-06 is a Saturday: not a W-FRI period.
   auto off_grid = store_->IngestPanel(
-      "d", OneSeries("a", Date::FromYmd(2010, 2, 6), {1}, Frequency::Weekly(Weekday::kFriday)),
-      "x", "");
+      "d", OneSeries("a", Date::FromYmd(2010, 2, 6), {1}, Frequency::Weekly(Weekday::kFriday)), "x",
+      "");
   EXPECT_EQ(off_grid.status().code(), StatusCode::kDataError);
   EXPECT_NE(off_grid.status().message().find("2010-02-06"), std::string::npos);
 

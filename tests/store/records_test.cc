@@ -202,10 +202,10 @@ TEST_F(RecordsTest, ConcurrentSavesFromTwoConnectionsGetDistinctVersions) {
 ForecastTable SampleForecasts() {
   ForecastTable t;
   t.levels = {80, 95};
-  t.rows.push_back({"FOODS_1_001_CA_1", Date::FromYmd(2016, 5, 23), "ets", 1.25, {0.5, 0.1},
-                    {2.0, 2.5}});
-  t.rows.push_back({"FOODS_1_001_CA_1", Date::FromYmd(2016, 5, 24), "ets", kNaN, {kNaN, kNaN},
-                    {kNaN, kNaN}});
+  t.rows.push_back(
+      {"FOODS_1_001_CA_1", Date::FromYmd(2016, 5, 23), "ets", 1.25, {0.5, 0.1}, {2.0, 2.5}});
+  t.rows.push_back(
+      {"FOODS_1_001_CA_1", Date::FromYmd(2016, 5, 24), "ets", kNaN, {kNaN, kNaN}, {kNaN, kNaN}});
   t.rows.push_back({"A", Date::FromYmd(2016, 5, 23), "naive", -0.0, {-1e300, -3}, {1e-300, 3}});
   return t;
 }

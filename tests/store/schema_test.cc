@@ -71,7 +71,8 @@ TEST_F(SchemaTest, ForeignKeysAreEnforced) {
   auto connection = internal::Connection::Open(path);
   ASSERT_TRUE(connection.ok());
   int version = 0;
-  ASSERT_TRUE(internal::PrepareSchema(**connection, internal::LatestSchemaVersion(), &version).ok());
+  ASSERT_TRUE(
+      internal::PrepareSchema(**connection, internal::LatestSchemaVersion(), &version).ok());
   Status orphan = (*connection)->Exec("INSERT INTO observations(series_id, vals) VALUES(42, x'')");
   EXPECT_FALSE(orphan.ok());
   EXPECT_NE(orphan.message().find("FOREIGN KEY"), std::string::npos) << orphan.message();
