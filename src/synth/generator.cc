@@ -69,10 +69,10 @@ Generator::SeriesSpec Generator::DrawSpec(size_t s, Rng& rng) const {
   spec.offset = late ? std::min<int64_t>(1 + static_cast<int64_t>(rng.Below(late_max)), o.periods - 1) : 0;
   const double store_factor = stores_[store_of(s)].factor;
   if (spec.intermittent) {
-    spec.level = std::min(0.9, 0.25 * std::exp(0.6 * rng.Normal())) * store_factor;
+    spec.level = std::min(0.9, 0.2 * std::exp(0.7 * rng.Normal())) * store_factor;
     spec.sigma = 0.5;
   } else {
-    spec.level = 5.0 * std::exp(0.7 * rng.Normal()) * store_factor;
+    spec.level = 2.5 * std::exp(0.8 * rng.Normal()) * store_factor;
     spec.sigma = 0.25;
   }
   spec.trend = 0.12 * rng.Normal();
