@@ -63,7 +63,10 @@ class Estimator {
   virtual Result<std::unique_ptr<FittedModel>> Load(ByteReader& in) const = 0;
 };
 
-// Validates a predict request (horizon >= 1, every level in (0, 100)).
+// Longest horizon a request may ask for (guards against absurd allocations).
+inline constexpr int kMaxHorizon = 100000;
+
+// Validates a predict request (1 <= horizon <= kMaxHorizon, every level in (0, 100)).
 Status ValidatePredictRequest(const PredictRequest& request);
 
 }  // namespace retailcast

@@ -9,6 +9,10 @@ Status ValidatePredictRequest(const PredictRequest& request) {
     return Status::InvalidArgument("horizon must be at least 1, got " +
                                    std::to_string(request.horizon));
   }
+  if (request.horizon > kMaxHorizon) {
+    return Status::InvalidArgument("horizon " + std::to_string(request.horizon) +
+                                   " is larger than the maximum of " + std::to_string(kMaxHorizon));
+  }
   for (double level : request.levels) {
     if (!(level > 0 && level < 100)) {
       return Status::InvalidArgument("interval level " + std::to_string(level) +

@@ -103,7 +103,8 @@ std::string ParamValues::ToJson() const {
   for (const auto& [k, v] : values_) {
     std::visit([&](const auto& x) { j[k] = x; }, v);
   }
-  return j.dump();
+  // Replace invalid UTF-8 in string values instead of throwing.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Result<ParamValues> ParseParams(const ParamSpec& spec,

@@ -1,0 +1,86 @@
+// Options and helpers shared by the subcommands: how an input file is described on the
+// command line (or in a config file) and read through the io module, model and level lists,
+// and the progress bar glue.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "retailcast/forecast_engine.h"
+#include "retailcast/ingest_report.h"
+#include "retailcast/panel.h"
+#include "retailcast/status.h"
+#include "retailcast/store.h"
+
+namespace retailcast::cli {
+
+// Where the data of a command comes from: a file in one of the supported layouts, or a
+// dataset already in the store.
+struct InputOptions {
+  std::string path;                // input file (long / transactions) or sales file (m5)
+  std::string format = "long";     // long | transactions | m5
+  std::vector<std::string> id_columns = {"unique_id"};
+  std::string date_column = "ds";
+  std::string target_column = "y";
+  std::string date_format;         // empty = detect
+  std::string freq;                // empty = infer (long) / D (transactions)
+  std::vector<std::string> exog;   // exogenous columns; "*" = every other numeric column
+  std::vector<std::string> flags;  // exogenous TRUE/FALSE columns
+  std::vector<std::string> attributes;
+  std::string duplicates = "error";
+  std::string negatives = "keep";
+  std::string on_error = "fail";
+  std::string rejects;             // rejects CSV path (with on_error=skip)
+  std::string delimiter = ",";
+  // transactions
+  std::string quantity_column;
+  std::string price_column;
+  std::string revenue_column;
+  std::string customer_column;
+  // m5
+  std::string calendar;
+  std::string prices;
+  // store
+  std::string store;
+  std::string dataset;
+};
+
+// Registers the file options on `cmd` (the store ones separately).
+void AddInputOptions(CLI::App* cmd, InputOptions* in);
+void AddStoreOptions(CLI::App* cmd, InputOptions* in, bool dataset_required);
+// Fills `in` from a JSON object (the "input" part of a config file). Unknown keys are an
+// InvalidArgument naming them.
+Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in);
+
+// Reads the file described by `in`; prints the ingest summary and warnings to stderr.
+// With on_error=skip and a rejects path, writes the rejected rows there.
+Result<io::LoadedPanel> ReadInput(const InputOptions& in);
+// The panel of the command: from the file when `in.path` is set, else from the store's
+// dataset. InvalidArgument when neither is given.
+Result<Panel> LoadPanelForCommand(const InputOptions& in);
+
+// "80,95" -> {80, 95}; InvalidArgument for a non-number.
+Result<std::vector<double>> ParseLevels(const std::string& text);
+// Parses "model:key=value;model:key=value" parameter overrides into the specs.
+Status ApplyParamOverrides(const std::vector<std::string>& overrides,
+                           std::vector<eval::ModelSpec>* specs);
+// Specs for comma-separated model names with the season length set where the spec has it,
+// then the overrides applied, instantiated.
+Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, int season_length,
+                                                     const std::vector<std::string>& overrides);
+
+// A 64-bit FNV-1a hash of a file's bytes, as "fnv1a64:<hex>" (the store's ingest marker).
+Result<std::string> HashFile(const std::string& path);
+
+// Progress callback drawing a bar (when stderr is a TTY and the step is slow).
+eval::ProgressFn MakeProgress(const std::string& label, const std::string& unit,
+                              std::shared_ptr<void>* keep_alive);
+
+// Prints per-(series, model) errors to stderr (the first `max_shown`).
+void PrintSeriesErrors(const std::vector<eval::SeriesError>& errors, size_t max_shown = 10);
+
+}  // namespace retailcast::cli

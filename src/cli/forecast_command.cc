@@ -1,0 +1,117 @@
+// `retailcast forecast`: fit and forecast any long CSV (the plain form the peers are scored
+// with), a stored dataset, or forecast again from a trained artifact.
+#include <cstdio>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "retailcast/forecast_csv.h"
+#include "retailcast/model_set.h"
+#include "retailcast/registry.h"
+#include "retailcast/thread_pool.h"
+
+namespace retailcast::cli {
+namespace {
+
+struct ForecastArgs {
+  InputOptions in;
+  int horizon = 0;
+  int season = 0;
+  std::string models = "snaive";
+  std::vector<std::string> params;
+  std::string levels = "80,95";
+  std::string output;
+  std::string artifact;  // id or name
+  int threads = 0;
+  bool fail_on_model_error = false;
+};
+
+Status RunForecast(const ForecastArgs& a) {
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, ParseLevels(a.levels));
+  ThreadPool pool(a.threads);
+  eval::ForecastOptions options;
+  options.request.horizon = a.horizon;
+  options.request.levels = levels;
+  options.on_error = a.fail_on_model_error ? eval::OnModelError::kFail : eval::OnModelError::kReport;
+  std::shared_ptr<void> bar;
+  options.progress = MakeProgress("forecast", "fits", &bar);
+  RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));
+
+  eval::ForecastRun run;
+  std::unique_ptr<store::Store> db;
+  if (!a.artifact.empty()) {
+    RETAILCAST_ASSIGN_OR_RETURN(db, store::Store::Open(a.in.store));
+    store::ArtifactRecord record;
+    char* end = nullptr;
+    long long id = std::strtoll(a.artifact.c_str(), &end, 10);
+    if (end == a.artifact.c_str() + a.artifact.size() && id > 0) {
+      RETAILCAST_ASSIGN_OR_RETURN(record, db->LoadArtifact(id));
+    } else {
+      RETAILCAST_ASSIGN_OR_RETURN(record, db->LoadLatestArtifact(a.artifact));
+    }
+    RETAILCAST_ASSIGN_OR_RETURN(auto set, eval::TrainedModelSet::Deserialize(record.state, BuiltinRegistry()));
+    std::fprintf(stderr, "artifact %s v%lld (id %lld): %lld series, trained on %s .. %s\n",
+                 record.name.c_str(), static_cast<long long>(record.version),
+                 static_cast<long long>(record.id), static_cast<long long>(record.n_series),
+                 record.train_start.c_str(), record.train_end.c_str());
+    RETAILCAST_ASSIGN_OR_RETURN(run, eval::Predict(set, options, pool));
+  } else {
+    RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
+    RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.models, a.season, a.params));
+    RETAILCAST_ASSIGN_OR_RETURN(run, eval::ForecastPanel(panel, models, options, pool));
+  }
+  PrintSeriesErrors(run.errors);
+  if (a.output.empty() || a.output == "-") {
+    RETAILCAST_ASSIGN_OR_RETURN(std::string csv, io::FormatForecastCsv(run.table));
+    std::fwrite(csv.data(), 1, csv.size(), stdout);
+  } else {
+    RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(a.output, run.table));
+    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", run.table.rows.size(), a.output.c_str());
+  }
+  if (!a.in.dataset.empty() || !a.artifact.empty()) {
+    if (!db) {
+      RETAILCAST_ASSIGN_OR_RETURN(db, store::Store::Open(a.in.store));
+    }
+    nlohmann::json config = {{"horizon", a.horizon}, {"levels", levels}, {"artifact", a.artifact},
+                             {"dataset", a.in.dataset}, {"models", a.models}};
+    RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("forecast", config.dump()));
+    RETAILCAST_RETURN_IF_ERROR(db->SaveForecasts(run_id, run.table));
+    nlohmann::json summary = {{"rows", run.table.rows.size()}, {"errors", run.errors.size()}};
+    RETAILCAST_RETURN_IF_ERROR(db->FinishRun(run_id, "ok", summary.dump()));
+    std::fprintf(stderr, "forecasts stored in %s as run %lld\n", a.in.store.c_str(),
+                 static_cast<long long>(run_id));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddForecastCommand(CLI::App& app, Action* action) {
+  auto a = std::make_shared<ForecastArgs>();
+  auto* cmd = app.add_subcommand(
+      "forecast",
+      "Forecast every series: from a file (--input), a stored dataset (--store/--dataset), or a "
+      "trained artifact (--artifact)");
+  AddInputOptions(cmd, &a->in);
+  AddStoreOptions(cmd, &a->in, false);
+  cmd->add_option("--horizon,-H", a->horizon, "Periods to forecast")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--season", a->season, "Season length m (0 = frequency default: 7 D, 52 W, 12 MS, 4 QS)")
+      ->check(CLI::NonNegativeNumber);
+  std::string names;
+  for (const auto& n : BuiltinRegistry().names()) names += (names.empty() ? "" : ", ") + n;
+  cmd->add_option("--model,-m", a->models, "Comma-separated models: " + names);
+  cmd->add_option("--params", a->params,
+                  "Parameter overrides, e.g. window_average:window_size=4 (see `retailcast models`)");
+  cmd->add_option("--levels", a->levels, "Interval levels in percent, comma-separated");
+  cmd->add_option("--output,-o", a->output,
+                  "Forecast CSV unique_id,ds,model,yhat,lo80,hi80,lo95,hi95 (default: stdout)");
+  cmd->add_option("--artifact", a->artifact, "Forecast from a trained artifact (id or name) in --store");
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+  cmd->add_flag("--fail-on-model-error", a->fail_on_model_error,
+                "Fail when a model cannot fit a series (default: report it and go on)");
+  cmd->callback([action, a] { *action = [a] { return RunForecast(*a); }; });
+}
+
+}  // namespace retailcast::cli
