@@ -116,7 +116,13 @@ class CsvReader {
     size_t size;
     bool in_scratch;
   };
+  // Grown, never shrunk, so that adding a field is a store, not a vector push_back.
   std::vector<FieldRef> refs_;
+  size_t num_refs_ = 0;
+  void AddRef(FieldRef ref) {
+    if (num_refs_ == refs_.size()) refs_.resize(refs_.empty() ? 16 : refs_.size() * 2);
+    refs_[num_refs_++] = ref;
+  }
   std::array<bool, 256> stop_{};  // bytes that end an unquoted field
 };
 

@@ -187,7 +187,7 @@ bool CsvReader::Next(CsvRecord* record) {
   record->byte_offset = pos_;
   record->error = {};
   record->error_column = 0;
-  refs_.clear();
+  num_refs_ = 0;
   scratch_.clear();
   const size_t start = pos_;
   size_t raw_end = end_;
@@ -222,9 +222,9 @@ bool CsvReader::Next(CsvRecord* record) {
       if (close == std::string_view::npos) {
         if (record->error.empty()) {
           record->error = "unterminated quoted field (a '\"' opens a field that never closes)";
-          record->error_column = static_cast<int>(refs_.size()) + 1;
+          record->error_column = static_cast<int>(num_refs_) + 1;
         }
-        refs_.push_back({content, end_ - content, false});
+        AddRef({content, end_ - content, false});
         pos_ = end_;
         break;
       }
@@ -234,22 +234,22 @@ bool CsvReader::Next(CsvRecord* record) {
           scratch_.push_back(d[i]);
           if (d[i] == quote) ++i;  // "" -> "
         }
-        refs_.push_back({sb, scratch_.size() - sb, true});
+        AddRef({sb, scratch_.size() - sb, true});
       } else {
-        refs_.push_back({content, close - content, false});
+        AddRef({content, close - content, false});
       }
       if (p < end_ && !stop[static_cast<unsigned char>(d[p])]) {
         if (record->error.empty()) {
           record->error = "unexpected text after a closing quote (a quote inside a quoted field "
                           "must be doubled: \"\")";
-          record->error_column = static_cast<int>(refs_.size());
+          record->error_column = static_cast<int>(num_refs_);
         }
         while (p < end_ && !stop[static_cast<unsigned char>(d[p])]) ++p;
       }
     } else {
       size_t b = p;
       while (p < end_ && !stop[static_cast<unsigned char>(d[p])]) ++p;
-      refs_.push_back({b, p - b, false});
+      AddRef({b, p - b, false});
     }
     // p is at a delimiter, a line break or the end.
     if (p >= end_) {
@@ -268,8 +268,8 @@ bool CsvReader::Next(CsvRecord* record) {
   }
   if (raw_end < start) raw_end = start;
   record->raw = std::string_view(d + start, raw_end - start);
-  record->fields.resize(refs_.size());
-  for (size_t i = 0; i < refs_.size(); ++i) {
+  if (record->fields.size() != num_refs_) record->fields.resize(num_refs_);
+  for (size_t i = 0; i < num_refs_; ++i) {
     const FieldRef& r = refs_[i];
     record->fields[i] = r.in_scratch ? std::string_view(scratch_.data() + r.begin, r.size)
                                      : std::string_view(d + r.begin, r.size);

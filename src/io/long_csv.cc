@@ -517,7 +517,15 @@ void LongReader::Process(const CsvRecord& rec) {
     r.start = period_;
     r.length += shift;
     idx = 0;
-  } else if (static_cast<uint64_t>(idx) >= r.length) {
+  } else if (static_cast<uint64_t>(idx) == r.length) {
+    // The common case (the next date of a sorted series): push_back is much cheaper than
+    // resize by one.
+    c.y.push_back(kNaN);
+    for (auto& e : c.exog) e.push_back(kNaN);
+    c.filled.push_back(0);
+    run_lines_.push_back(0);
+    ++r.length;
+  } else if (static_cast<uint64_t>(idx) > r.length) {
     size_t grow = static_cast<size_t>(idx) + 1 - r.length;
     c.y.resize(c.y.size() + grow, kNaN);
     for (auto& e : c.exog) e.resize(e.size() + grow, kNaN);
