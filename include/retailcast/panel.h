@@ -52,6 +52,12 @@ class Panel {
  public:
   Panel() = default;
   explicit Panel(Frequency freq) : freq_(freq) {}
+  // Copies and moves drop the id index: its keys point into the source's id storage.
+  Panel(const Panel& other);
+  Panel(Panel&& other) noexcept;
+  Panel& operator=(const Panel& other);
+  Panel& operator=(Panel&& other) noexcept;
+  ~Panel() = default;
 
   const Frequency& freq() const { return freq_; }
   void set_freq(Frequency freq) { freq_ = freq; }
@@ -86,6 +92,10 @@ class Panel {
   // Appends a series with the given values.
   size_t AddSeries(std::string_view id, Date start, std::span<const double> values,
                    std::span<const std::string_view> attributes = {});
+  // Reserves room for `series` series and `values` values (and exogenous values). Large
+  // value arrays are backed by transparent huge pages where the OS supports it: filling a
+  // fresh 474 MB M5-size array costs ~116,000 page faults with 4 KiB pages, which profiling
+  // showed to be most of a store load's time.
   void Reserve(size_t series, size_t values);
 
   // Exogenous columns: same layout as the values.

@@ -1,12 +1,79 @@
 #include "retailcast/panel.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace retailcast {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Advisory only: a no-op where transparent huge pages are unsupported, never an error.
+void AdviseHugePages(const void* begin, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (bytes < 2 * kHugePage) return;
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto first = reinterpret_cast<uintptr_t>(begin);
+  const uintptr_t start = (first + page - 1) / page * page;
+  const uintptr_t end = (first + bytes) / page * page;
+  if (end > start) madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+#else
+  (void)begin;
+  (void)bytes;
+#endif
+}
+}  // namespace
+
+Panel::Panel(const Panel& other)
+    : freq_(other.freq_),
+      ids_(other.ids_),
+      starts_(other.starts_),
+      offsets_(other.offsets_),
+      values_(other.values_),
+      exog_names_(other.exog_names_),
+      exog_values_(other.exog_values_),
+      attr_names_(other.attr_names_),
+      attrs_(other.attrs_) {}
+
+Panel::Panel(Panel&& other) noexcept
+    : freq_(other.freq_),
+      ids_(std::move(other.ids_)),
+      starts_(std::move(other.starts_)),
+      offsets_(std::move(other.offsets_)),
+      values_(std::move(other.values_)),
+      exog_names_(std::move(other.exog_names_)),
+      exog_values_(std::move(other.exog_values_)),
+      attr_names_(std::move(other.attr_names_)),
+      attrs_(std::move(other.attrs_)) {
+  other.id_index_.clear();
+  other.offsets_.assign(1, 0);
+}
+
+Panel& Panel::operator=(const Panel& other) {
+  if (this != &other) *this = Panel(other);
+  return *this;
+}
+
+Panel& Panel::operator=(Panel&& other) noexcept {
+  if (this == &other) return *this;
+  freq_ = other.freq_;
+  ids_ = std::move(other.ids_);
+  starts_ = std::move(other.starts_);
+  offsets_ = std::move(other.offsets_);
+  values_ = std::move(other.values_);
+  exog_names_ = std::move(other.exog_names_);
+  exog_values_ = std::move(other.exog_values_);
+  attr_names_ = std::move(other.attr_names_);
+  attrs_ = std::move(other.attrs_);
+  id_index_.clear();
+  other.id_index_.clear();
+  other.offsets_.assign(1, 0);
+  return *this;
 }
 
 std::span<const double> SeriesView::exog(std::string_view name) const {
@@ -38,7 +105,11 @@ void Panel::Reserve(size_t series, size_t values) {
   starts_.reserve(series);
   offsets_.reserve(series + 1);
   values_.reserve(values);
-  for (auto& col : exog_values_) col.reserve(values);
+  AdviseHugePages(values_.data(), values_.capacity() * sizeof(double));
+  for (auto& col : exog_values_) {
+    col.reserve(values);
+    AdviseHugePages(col.data(), col.capacity() * sizeof(double));
+  }
 }
 
 size_t Panel::AddSeries(std::string_view id, Date start, int64_t length,

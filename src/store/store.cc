@@ -2,7 +2,6 @@
 // store_records.cc.
 #include "retailcast/store.h"
 
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -457,25 +456,6 @@ Result<IngestSummary> Store::IngestPanel(std::string_view dataset, const Panel& 
 
 namespace {
 
-// Asks the kernel to back [begin, begin + bytes) with transparent huge pages. Filling a
-// fresh 474 MB value array (M5) costs ~116,000 page faults with 4 KiB pages, which profiling
-// showed to be 80% of LoadPanel's time on a VM; with 2 MiB pages the load is ~10x faster.
-// Advisory only: a no-op where unsupported (THP off, non-Linux), never an error.
-void AdviseHugePages(void* begin, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr size_t kHugePage = size_t{2} << 20;
-  if (bytes < 2 * kHugePage) return;
-  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto first = reinterpret_cast<uintptr_t>(begin);
-  const uintptr_t start = (first + page - 1) / page * page;
-  const uintptr_t end = (first + bytes) / page * page;
-  madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
-#else
-  (void)begin;
-  (void)bytes;
-#endif
-}
-
 struct SeriesMeta {
   int64_t series_id = 0;
   std::string unique_id;
@@ -622,9 +602,7 @@ Result<Panel> Store::LoadPanel(std::string_view dataset, const std::vector<std::
   Panel panel(freq);
   std::vector<std::string> name_list(names.begin(), names.end());
   RETAILCAST_RETURN_IF_ERROR(panel.SetAttributeNames(name_list));
-  panel.Reserve(metas.size(), total);
-  // The reserved (not yet touched) buffer that AddSeries below fills in place.
-  AdviseHugePages(panel.mutable_data().data(), total * sizeof(double));
+  panel.Reserve(metas.size(), total);  // huge-page backed (see Panel::Reserve)
 
   BlobReader reader(db, "observations", "vals");
   std::vector<std::string> values(name_list.size());

@@ -55,3 +55,27 @@ TEST(PanelTest, FindSurvivesGrowth) {
 
 }  // namespace
 }  // namespace retailcast
+
+namespace retailcast {
+namespace {
+
+TEST(PanelTest, CopiesAndMovesKeepFindWorking) {
+  Panel p(Frequency::Daily());
+  p.AddSeries("a", Date{0}, 1);
+  p.AddSeries("b", Date{0}, 2);
+  ASSERT_EQ(*p.Find("b"), 1u);
+  Panel copy = p;
+  EXPECT_EQ(*copy.Find("b"), 1u);
+  Panel moved = std::move(copy);
+  EXPECT_EQ(*moved.Find("a"), 0u);
+  EXPECT_EQ(moved.values(1).size(), 2u);
+  Panel assigned;
+  assigned = moved;
+  EXPECT_EQ(*assigned.Find("b"), 1u);
+  assigned = std::move(moved);
+  EXPECT_EQ(*assigned.Find("a"), 0u);
+  EXPECT_EQ(p.num_series(), 2u);
+}
+
+}  // namespace
+}  // namespace retailcast
