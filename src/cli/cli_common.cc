@@ -52,6 +52,8 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in) {
                   "Column(s) forming the series id, joined by '/' (long) or the aggregation key "
                   "(transactions)")
       ->delimiter(',');
+  cmd->add_option("--series-id", in->series_id,
+                  "Long: the file holds one series (e.g. ds,y), give it this id");
   cmd->add_option("--date-column", in->date_column, "Date column");
   cmd->add_option("--target-column", in->target_column, "Target (sales) column of a long file");
   cmd->add_option("--date-format", in->date_format,
@@ -97,7 +99,7 @@ Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in) {
   auto list = [&](const char* key, std::vector<std::string>* out) {
     if (j.contains(key)) *out = j[key].get<std::vector<std::string>>();
   };
-  static const char* kKnown[] = {"path", "format", "id_columns", "date_column", "target_column",
+  static const char* kKnown[] = {"path", "format", "id_columns", "series_id", "date_column", "target_column",
                                  "date_format", "freq", "exog_columns", "flag_columns",
                                  "attributes", "duplicates", "negatives", "on_error", "rejects",
                                  "delimiter", "quantity_column", "price_column", "revenue_column",
@@ -111,6 +113,7 @@ Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in) {
     str("path", &in->path);
     str("format", &in->format);
     list("id_columns", &in->id_columns);
+    str("series_id", &in->series_id);
     str("date_column", &in->date_column);
     str("target_column", &in->target_column);
     str("date_format", &in->date_format);
@@ -152,6 +155,7 @@ Result<io::LoadedPanel> ReadInput(const InputOptions& in) {
     io::LongCsvOptions o;
     o.csv.delimiter = delimiter;
     o.id_columns = in.id_columns;
+    if (!in.series_id.empty()) o.fixed_id = in.series_id;
     o.date_column = in.date_column;
     o.value_column = in.target_column;
     o.date_format = date_format;

@@ -24,6 +24,7 @@ struct InputOptions {
   std::string path;                // input file (long / transactions) or sales file (m5)
   std::string format = "long";     // long | transactions | m5
   std::vector<std::string> id_columns = {"unique_id"};
+  std::string series_id;           // long: the file holds one series with this id (ds,y files)
   std::string date_column = "ds";
   std::string target_column = "y";
   std::string date_format;         // empty = detect

@@ -100,8 +100,8 @@ const std::string& ParamValues::GetString(std::string_view name) const {
 
 std::string ParamValues::ToJson() const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [k, v] : values_) {
-    std::visit([&](const auto& x) { j[k] = x; }, v);
+  for (const auto& entry : values_) {
+    std::visit([&](const auto& x) { j[entry.first] = x; }, entry.second);
   }
   // Replace invalid UTF-8 in string values instead of throwing.
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
