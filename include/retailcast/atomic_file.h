@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,12 @@ class AtomicFileWriter {
 
   // Creates the temporary file next to `path`. IoError when it cannot be created.
   Status Open(const std::string& path);
+  // Buffers `bytes`; an append larger than the buffer goes straight to the file.
   void Append(std::string_view bytes);
+  // The first write error so far (OK while writing succeeds), to stop long writes early.
+  const Status& status() const { return error_; }
+  // Bytes appended so far.
+  int64_t bytes_written() const { return bytes_; }
   // Flushes, fsyncs, renames over the destination and fsyncs the directory.
   Status Commit();
   // Removes the temporary file; the destination is untouched.
@@ -38,10 +44,12 @@ class AtomicFileWriter {
 
  private:
   Status Flush();
+  Status WriteAll(std::string_view bytes);
   std::string path_;
   std::string temp_path_;
   int fd_ = -1;
   std::string buffer_;
+  int64_t bytes_ = 0;
   Status error_;
 };
 

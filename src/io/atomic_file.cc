@@ -50,22 +50,34 @@ Status AtomicFileWriter::Open(const std::string& path) {
 
 void AtomicFileWriter::Append(std::string_view bytes) {
   if (fd_ < 0 || !error_.ok()) return;
+  bytes_ += static_cast<int64_t>(bytes.size());
+  if (bytes.size() >= kBufferBytes) {
+    // Large blocks (the synth writers' multi-megabyte chunks) skip the copy into the buffer.
+    error_ = Flush();
+    if (error_.ok()) error_ = WriteAll(bytes);
+    return;
+  }
   buffer_.append(bytes);
   if (buffer_.size() >= kBufferBytes) error_ = Flush();
 }
 
-Status AtomicFileWriter::Flush() {
+Status AtomicFileWriter::WriteAll(std::string_view bytes) {
   size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IoError("cannot write '" + path_ + "': " + std::strerror(errno));
     }
     done += static_cast<size_t>(n);
   }
-  buffer_.clear();
   return Status::Ok();
+}
+
+Status AtomicFileWriter::Flush() {
+  Status s = WriteAll(buffer_);
+  buffer_.clear();
+  return s;
 }
 
 Status AtomicFileWriter::Commit() {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "generator.h"
-#include "output_file.h"
+#include "retailcast/atomic_file.h"
 #include "retailcast/synth.h"
 #include "retailcast/thread_pool.h"
 
@@ -17,7 +17,7 @@ namespace retailcast::synth {
 namespace {
 
 using internal::Generator;
-using internal::OutputFile;
+using OutputFile = io::AtomicFileWriter;
 
 void AppendInt(std::string& out, int64_t v) {
   char buf[24];
@@ -69,9 +69,12 @@ Status RunBlocks(const Generator& g, OutputFile* a, OutputFile* b,
       format(first + i, chunks_a[i], chunks_b[i]);
     });
     for (size_t i = 0; i < m; ++i) {
-      RETAILCAST_RETURN_IF_ERROR(a->Append(chunks_a[i]));
-      if (b != nullptr) RETAILCAST_RETURN_IF_ERROR(b->Append(chunks_b[i]));
+      a->Append(chunks_a[i]);
+      if (b != nullptr) b->Append(chunks_b[i]);
     }
+    // Stop generating as soon as a write failed (e.g. disk full); Commit reports it too.
+    RETAILCAST_RETURN_IF_ERROR(a->status());
+    if (b != nullptr) RETAILCAST_RETURN_IF_ERROR(b->status());
   }
   return Status::Ok();
 }
@@ -112,8 +115,8 @@ Result<WriteStats> WriteLongCsv(const SynthOptions& options, const std::string& 
   const std::vector<std::string> dates = DateStrings(g);
   OutputFile out;
   RETAILCAST_RETURN_IF_ERROR(out.Open(path));
-  RETAILCAST_RETURN_IF_ERROR(out.Append(csv.include_exog ? "unique_id,ds,y,price,promo,holiday,temperature\n"
-                                                         : "unique_id,ds,y\n"));
+  out.Append(csv.include_exog ? "unique_id,ds,y,price,promo,holiday,temperature\n"
+                               : "unique_id,ds,y\n");
   WriteStats stats;
   auto format = [&](size_t s, std::string& text, std::string&) {
     thread_local Scratch sc;
@@ -171,7 +174,7 @@ Result<WriteStats> WriteTransactionsCsv(const SynthOptions& options, const std::
 
   OutputFile out;
   RETAILCAST_RETURN_IF_ERROR(out.Open(path));
-  RETAILCAST_RETURN_IF_ERROR(out.Append("date,store_id,item_id,customer_id,quantity,price\n"));
+  out.Append("date,store_id,item_id,customer_id,quantity,price\n");
   // Each series has its own stream, so the lines of a series do not depend on the others.
   std::vector<Rng> rngs;
   rngs.reserve(panel.num_series());
@@ -205,7 +208,7 @@ Result<WriteStats> WriteTransactionsCsv(const SynthOptions& options, const std::
         ++stats.rows;
       }
     }
-    RETAILCAST_RETURN_IF_ERROR(out.Append(text));
+    out.Append(text);
   }
   stats.bytes = out.bytes_written();
   RETAILCAST_RETURN_IF_ERROR(out.Commit());
@@ -242,7 +245,7 @@ Status WriteM5Csv(const SynthOptions& options, const std::string& dir) {
     }
     OutputFile out;
     RETAILCAST_RETURN_IF_ERROR(out.Open(base + "calendar.csv"));
-    RETAILCAST_RETURN_IF_ERROR(out.Append(text));
+    out.Append(text);
     RETAILCAST_RETURN_IF_ERROR(out.Commit());
   }
 
@@ -254,8 +257,8 @@ Status WriteM5Csv(const SynthOptions& options, const std::string& dir) {
   std::string header = "id,item_id,dept_id,cat_id,store_id,state_id";
   for (int64_t t = 1; t <= options.periods; ++t) header += ",d_" + std::to_string(t);
   header += '\n';
-  RETAILCAST_RETURN_IF_ERROR(sales.Append(header));
-  RETAILCAST_RETURN_IF_ERROR(prices.Append("store_id,item_id,wm_yr_wk,sell_price\n"));
+  sales.Append(header);
+  prices.Append("store_id,item_id,wm_yr_wk,sell_price\n");
   auto format = [&](size_t s, std::string& row, std::string& price_rows) {
     thread_local Scratch sc;
     Simulate(g, s, sc);
