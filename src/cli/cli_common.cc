@@ -10,6 +10,9 @@
 #include <algorithm>
 
 #include "progress_bar.h"
+#include "retailcast/aggregate.h"
+#include "retailcast/fill_gaps.h"
+#include "retailcast/outliers.h"
 #include "retailcast/long_csv.h"
 #include "retailcast/m5_reader.h"
 #include "retailcast/registry.h"
@@ -34,6 +37,12 @@ Result<char> Delimiter(const std::string& text) {
     return Status::InvalidArgument("--delimiter must be one character (or 'tab'), got '" + text + "'");
   }
   return text[0];
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
 }
 
 void PrintReport(const io::IngestReport& report) {
@@ -80,6 +89,17 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in) {
   cmd->add_option("--revenue-column", in->revenue_column, "Transactions: line revenue column");
   cmd->add_option("--customer-column", in->customer_column,
                   "Transactions: customer id column (adds a 'customers' count)");
+  cmd->add_option("--aggregate-freq", in->aggregate_freq,
+                  "Sum the series to a coarser frequency after loading (W-SUN, MS, QS, YS...)");
+  cmd->add_option("--group-by", in->group_by,
+                  "Sum series sharing these attributes (a hierarchy level, e.g. store_id or dept_id; "
+                  "'total' = everything)")
+      ->delimiter(',');
+  cmd->add_option("--fill", in->fill, "Fill gaps: missing (keep NaN), zero, linear or seasonal")
+      ->check(CLI::IsMember({"missing", "zero", "linear", "seasonal"}));
+  cmd->add_option("--outliers", in->outliers,
+                  "flag: report outliers (robust seasonal-median + MAD); clean: also replace them")
+      ->check(CLI::IsMember({"flag", "clean"}));
   cmd->add_option("--calendar", in->calendar, "M5: calendar.csv");
   cmd->add_option("--prices", in->prices, "M5: sell_prices.csv");
 }
@@ -205,16 +225,64 @@ Result<io::LoadedPanel> ReadInput(const InputOptions& in) {
   return loaded;
 }
 
+Status Preprocess(const InputOptions& in, Panel* panel) {
+  if (!in.aggregate_freq.empty()) {
+    prep::TemporalAggOptions o;
+    RETAILCAST_ASSIGN_OR_RETURN(o.target, Frequency::Parse(in.aggregate_freq));
+    RETAILCAST_ASSIGN_OR_RETURN(prep::TemporalAggregate agg, prep::AggregateTime(*panel, o));
+    std::fprintf(stderr, "aggregated to %s: %zu series; %lld partial periods dropped\n",
+                 o.target.ToString().c_str(), agg.panel.num_series(),
+                 static_cast<long long>(agg.partial_periods));
+    if (!agg.dropped_series.empty()) {
+      std::fprintf(stderr, "%zu series cover no complete %s period and were left out (first: %s)\n",
+                   agg.dropped_series.size(), o.target.ToString().c_str(), agg.dropped_series[0].c_str());
+    }
+    *panel = std::move(agg.panel);
+  }
+  if (!in.group_by.empty()) {
+    std::vector<std::string> keys = in.group_by;
+    if (keys.size() == 1 && keys[0] == "total") keys.clear();
+    RETAILCAST_ASSIGN_OR_RETURN(*panel, prep::AggregateHierarchy(*panel, keys));
+    std::fprintf(stderr, "summed to %zu series by %s\n", panel->num_series(),
+                 keys.empty() ? "total" : Join(keys).c_str());
+  }
+  if (!in.fill.empty()) {
+    prep::FillOptions o;
+    RETAILCAST_ASSIGN_OR_RETURN(o.method, prep::ParseFillMethod(in.fill));
+    RETAILCAST_ASSIGN_OR_RETURN(prep::FillReport r, prep::FillGaps(*panel, o));
+    std::fprintf(stderr, "filled %lld missing values (%s)\n", static_cast<long long>(r.total_filled),
+                 in.fill.c_str());
+  }
+  if (!in.outliers.empty()) {
+    RETAILCAST_ASSIGN_OR_RETURN(prep::OutlierReport r, prep::DetectOutliers(*panel));
+    std::fprintf(stderr, "%zu outliers flagged\n", r.outliers.size());
+    for (size_t k = 0; k < r.outliers.size() && k < 10; ++k) {
+      const auto& o = r.outliers[k];
+      std::fprintf(stderr, "  %s %s: %g (expected %g, score %.1f)\n", o.id.c_str(),
+                   o.date.ToString().c_str(), o.value, o.expected, o.score);
+    }
+    if (in.outliers == "clean") {
+      RETAILCAST_ASSIGN_OR_RETURN(int64_t cleaned,
+                                  prep::CleanOutliers(*panel, r, prep::CleanMethod::kExpected));
+      std::fprintf(stderr, "replaced %lld outliers by their expected values\n", static_cast<long long>(cleaned));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Panel> LoadPanelForCommand(const InputOptions& in) {
+  Panel panel;
   if (!in.path.empty()) {
     RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(in));
-    return std::move(loaded.panel);
-  }
-  if (in.dataset.empty()) {
+    panel = std::move(loaded.panel);
+  } else if (in.dataset.empty()) {
     return Status::InvalidArgument("no data: pass --input FILE, or --store DB --dataset NAME");
+  } else {
+    RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(in.store));
+    RETAILCAST_ASSIGN_OR_RETURN(panel, db->LoadPanel(in.dataset));
   }
-  RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(in.store));
-  return db->LoadPanel(in.dataset);
+  RETAILCAST_RETURN_IF_ERROR(Preprocess(in, &panel));
+  return panel;
 }
 
 Result<std::vector<double>> ParseLevels(const std::string& text) {

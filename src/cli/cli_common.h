@@ -45,6 +45,11 @@ struct InputOptions {
   // m5
   std::string calendar;
   std::string prices;
+  // preprocessing, applied after loading (prep module), in this order
+  std::string aggregate_freq;         // coarser frequency to sum to (e.g. W-SUN, MS)
+  std::vector<std::string> group_by;  // attributes to sum series over (hierarchy level)
+  std::string fill;                   // gap filling: missing | zero | linear | seasonal
+  std::string outliers;               // "" | flag | clean
   // store
   std::string store;
   std::string dataset;
@@ -57,6 +62,9 @@ void AddStoreOptions(CLI::App* cmd, InputOptions* in, bool dataset_required);
 // InvalidArgument naming them.
 Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in);
 
+// Applies the preprocessing options of `in` (aggregation, hierarchy level, gap filling,
+// outliers) to `panel`, printing what was done to stderr.
+Status Preprocess(const InputOptions& in, Panel* panel);
 // Reads the file described by `in`; prints the ingest summary and warnings to stderr.
 // With on_error=skip and a rejects path, writes the rejected rows there.
 Result<io::LoadedPanel> ReadInput(const InputOptions& in);
