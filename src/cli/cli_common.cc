@@ -11,6 +11,7 @@
 
 #include "progress_bar.h"
 #include "retailcast/aggregate.h"
+#include "retailcast/datasets.h"
 #include "retailcast/fill_gaps.h"
 #include "retailcast/outliers.h"
 #include "retailcast/long_csv.h"
@@ -55,8 +56,13 @@ void PrintReport(const io::IngestReport& report) {
 
 void AddInputOptions(CLI::App* cmd, InputOptions* in) {
   cmd->add_option("--input,-i", in->path, "Input file (for --format m5: the sales_train CSV)");
-  cmd->add_option("--format", in->format, "Input layout: long, transactions or m5")
-      ->check(CLI::IsMember({"long", "transactions", "m5"}));
+  std::string shared_names;
+  for (const auto& d : io::ListSharedDatasets()) shared_names += (shared_names.empty() ? "" : ", ") + d.name;
+  cmd->add_option("--format", in->format,
+                  "Input layout: long, transactions, m5, or shared (a dataset of ../shared/data by "
+                  "--shared-name; --input is then the data directory)")
+      ->check(CLI::IsMember({"long", "transactions", "m5", "shared"}));
+  cmd->add_option("--shared-name", in->shared_name, "With --format shared: " + shared_names);
   cmd->add_option("--id-columns", in->id_columns,
                   "Column(s) forming the series id, joined by '/' (long) or the aggregation key "
                   "(transactions)")
@@ -119,7 +125,7 @@ Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in) {
   auto list = [&](const char* key, std::vector<std::string>* out) {
     if (j.contains(key)) *out = j[key].get<std::vector<std::string>>();
   };
-  static const char* kKnown[] = {"path", "format", "id_columns", "series_id", "date_column", "target_column",
+  static const char* kKnown[] = {"path", "format", "shared_name", "id_columns", "series_id", "date_column", "target_column",
                                  "date_format", "freq", "exog_columns", "flag_columns",
                                  "attributes", "duplicates", "negatives", "on_error", "rejects",
                                  "delimiter", "quantity_column", "price_column", "revenue_column",
@@ -132,6 +138,7 @@ Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in) {
   try {
     str("path", &in->path);
     str("format", &in->format);
+    str("shared_name", &in->shared_name);
     list("id_columns", &in->id_columns);
     str("series_id", &in->series_id);
     str("date_column", &in->date_column);
@@ -210,8 +217,12 @@ Result<io::LoadedPanel> ReadInput(const InputOptions& in) {
       return Status::InvalidArgument("--format m5 needs --calendar calendar.csv (and --prices sell_prices.csv)");
     }
     loaded = io::ReadM5(o);
+  } else if (in.format == "shared") {
+    if (in.shared_name.empty()) return Status::InvalidArgument("--format shared needs --shared-name NAME");
+    loaded = io::LoadSharedDataset(in.shared_name, in.path);
   } else {
-    return Status::InvalidArgument("unknown --format '" + in.format + "'; expected long, transactions or m5");
+    return Status::InvalidArgument("unknown --format '" + in.format +
+                                   "'; expected long, transactions, m5 or shared");
   }
   if (!loaded.ok()) return loaded.status();
   PrintReport(loaded->report);
@@ -357,6 +368,20 @@ Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, i
   RETAILCAST_ASSIGN_OR_RETURN(auto specs, eval::MakeModelSpecs(registry, names, season_length));
   RETAILCAST_RETURN_IF_ERROR(ApplyParamOverrides(overrides, &specs));
   return eval::InstantiateModels(registry, specs);
+}
+
+Result<std::string> InputHash(const InputOptions& in) {
+  if (in.format == "shared") return "shared:" + in.shared_name;
+  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, HashFile(in.path));
+  if (in.format == "m5") {
+    // M5 input is three files.
+    for (const std::string* extra : {&in.calendar, &in.prices}) {
+      if (extra->empty()) continue;
+      RETAILCAST_ASSIGN_OR_RETURN(std::string h, HashFile(*extra));
+      hash += "+" + h;
+    }
+  }
+  return hash;
 }
 
 Result<std::string> HashFile(const std::string& path) {

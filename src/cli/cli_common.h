@@ -22,7 +22,8 @@ namespace retailcast::cli {
 // dataset already in the store.
 struct InputOptions {
   std::string path;                // input file (long / transactions) or sales file (m5)
-  std::string format = "long";     // long | transactions | m5
+  std::string format = "long";     // long | transactions | m5 | shared
+  std::string shared_name;         // --format shared: dataset name (path = the data directory)
   std::vector<std::string> id_columns = {"unique_id"};
   std::string series_id;           // long: the file holds one series with this id (ds,y files)
   std::string date_column = "ds";
@@ -82,6 +83,8 @@ Status ApplyParamOverrides(const std::vector<std::string>& overrides,
 Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, int season_length,
                                                      const std::vector<std::string>& overrides);
 
+// The ingest marker of an input: the file hash, or "shared:<name>" for a shared dataset.
+Result<std::string> InputHash(const InputOptions& in);
 // A 64-bit FNV-1a hash of a file's bytes, as "fnv1a64:<hex>" (the store's ingest marker).
 Result<std::string> HashFile(const std::string& path);
 

@@ -11,14 +11,8 @@ namespace {
 
 Status RunIngest(const InputOptions& in) {
   RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(in));
-  // The hash marks re-ingests of identical content; M5 input is three files.
-  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, HashFile(in.path));
-  for (const std::string* extra : {&in.calendar, &in.prices}) {
-    if (in.format == "m5" && !extra->empty()) {
-      RETAILCAST_ASSIGN_OR_RETURN(std::string h, HashFile(*extra));
-      hash += "+" + h;
-    }
-  }
+  // The hash marks re-ingests of identical content.
+  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, InputHash(in));
   RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(in.store));
   RETAILCAST_ASSIGN_OR_RETURN(store::IngestSummary s,
                               db->IngestPanel(in.dataset, loaded.panel, in.path, hash));
@@ -34,7 +28,9 @@ Status RunIngest(const InputOptions& in) {
                 static_cast<long long>(s.exog_inserted), static_cast<long long>(s.exog_updated),
                 static_cast<long long>(s.exog_unchanged));
   }
-  if (s.already_ingested) std::printf("  this exact content was ingested before: nothing new\n");
+  if (s.already_ingested && s.observations_inserted == 0 && s.observations_updated == 0) {
+    std::printf("  this content was ingested before: nothing new\n");
+  }
   return Status::Ok();
 }
 

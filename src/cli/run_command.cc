@@ -170,7 +170,7 @@ Status RunPipeline(const std::string& config_path) {
 
   Heading("1/5 ingest", c.input.path + " -> " + c.store + " (dataset " + c.dataset + ")");
   RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(c.input));
-  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, HashFile(c.input.path));
+  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, InputHash(c.input));
   RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(c.store));
   RETAILCAST_ASSIGN_OR_RETURN(store::IngestSummary ingest,
                               db->IngestPanel(c.dataset, loaded.panel, c.input.path, hash));
