@@ -19,12 +19,6 @@ namespace {
 constexpr size_t kSeries = 30'490;
 constexpr int64_t kDays = 1'941;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 // Deterministic M5-like counts: small integers, a NaN now and then, two exogenous columns.
 Panel M5SizedPanel() {
   Panel p(Frequency::Daily());
@@ -83,9 +77,7 @@ TEST(StoreScaleTest, LoadsAnM5SizedPanelQuickly) {
   ASSERT_EQ(loaded->num_values(), kSeries * kDays);
   // Ids were generated in byte order, so the loaded panel lines up with the input.
   testing::ExpectPanelsEqual(panel, *loaded);
-#ifdef NDEBUG
-  if (!kSanitized) EXPECT_LT(load_s, 5.0);
-#endif
+  // The < 5 s target is checked by bench/store_load (docs/benchmarks.md), not by a timed test.
 
   auto again = (*store)->IngestPanel("m5", panel, "synthetic", "seed42");
   ASSERT_TRUE(again.ok());
