@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "retailcast_version.h"
 #include "commands.h"
 #include "retailcast/status.h"
 

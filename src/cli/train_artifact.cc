@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
+#include "retailcast_version.h"
 
 namespace retailcast::cli {
 
