@@ -27,7 +27,7 @@ timed "$tmp/backtest" "$BIN/bench_backtest_m5" "$store" m5 "$THREADS" "$RUNS"
 cat "$tmp/backtest" | tee -a "$out"
 m="$(field backtest_median_seconds "$tmp/backtest")"
 {
-  echo "process: wall_s=$(wall_seconds "$tmp/backtest.time") peak_rss_kb=$(peak_rss_kb "$tmp/backtest.time")"
+  echo "process (load + $RUNS backtests): wall_s=$(wall_seconds "$tmp/backtest.time") cpu_s=$(cpu_seconds "$tmp/backtest.time") peak_rss_kb=$(peak_rss_kb "$tmp/backtest.time")"
   echo "median of $RUNS: RunBacktest ${m} s on $THREADS threads, $(field rows_per_s "$tmp/backtest") rows/s  target < 10 s: $(verdict "$m" '<' 10)"
   echo "after: $(machine_state)"
 } | tee -a "$out"

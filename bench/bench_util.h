@@ -69,6 +69,17 @@ inline std::string LongCsvText(const Panel& panel) {
   return out;
 }
 
+// Sum of the panel's non-NaN values, printed by the end-to-end programs so the scripts can
+// check that both sides of a comparison read the same data (exact for unit sales: integer
+// sums stay far below 2^53).
+inline double ValueSum(const Panel& panel) {
+  double sum = 0;
+  for (double v : panel.data()) {
+    if (v == v) sum += v;
+  }
+  return sum;
+}
+
 inline double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -35,9 +35,9 @@ int main(int argc, char** argv) {
   const auto rows = loaded->report.rows_accepted;
   std::printf(
       "series=%zu values=%zu rows=%lld seconds=%.3f MB_per_s=%.1f rows_per_s=%.0f "
-      "panel_bytes=%zu\n",
+      "panel_bytes=%zu value_sum=%.17g\n",
       panel.num_series(), panel.num_values(), static_cast<long long>(rows), seconds,
       static_cast<double>(file_bytes) / 1e6 / seconds, static_cast<double>(rows) / seconds,
-      panel.memory_bytes());
+      panel.memory_bytes(), retailcast::bench::ValueSum(panel));
   return 0;
 }

@@ -64,6 +64,10 @@ wall_seconds() {
   sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
     awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f\n", s }'
 }
+# cpu_seconds FILE.time: user + system CPU seconds (less sensitive to other jobs than wall).
+cpu_seconds() {
+  awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f\n", s }' "$1"
+}
 peak_rss_kb() {
   sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"
 }

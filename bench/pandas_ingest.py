@@ -13,6 +13,7 @@ import argparse
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 
 
@@ -36,12 +37,14 @@ def main() -> int:
     }
     t3 = time.perf_counter()
     values = sum(a.size for a in arrays.values())
+    value_sum = float(sum(np.nansum(a) for a in arrays.values()))
     if values != len(df):
         print(f"pandas_ingest: {values} values in arrays but {len(df)} rows", file=sys.stderr)
         return 1
     print(
         f"series={len(arrays)} values={values} read_seconds={t1 - t0:.3f} "
-        f"sort_seconds={t2 - t1:.3f} groupby_seconds={t3 - t2:.3f} seconds={t3 - t0:.3f}"
+        f"sort_seconds={t2 - t1:.3f} groupby_seconds={t3 - t2:.3f} seconds={t3 - t0:.3f} "
+        f"value_sum={value_sum:.17g}"
     )
     return 0
 

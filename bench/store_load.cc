@@ -47,10 +47,10 @@ int Ingest(const std::string& csv, const std::string& store_path, const std::str
   const auto store_bytes = std::filesystem::file_size(store_path, ec);
   std::printf(
       "series=%zu values=%zu read_seconds=%.3f ingest_seconds=%.3f observations_inserted=%lld "
-      "store_bytes=%llu\n",
+      "store_bytes=%llu value_sum=%.17g\n",
       loaded.panel.num_series(), loaded.panel.num_values(), read_s, ingest_s,
       static_cast<long long>(summary.observations_inserted),
-      static_cast<unsigned long long>(ec ? 0 : store_bytes));
+      static_cast<unsigned long long>(ec ? 0 : store_bytes), ValueSum(loaded.panel));
   return 0;
 }
 
@@ -58,6 +58,7 @@ int Load(const std::string& store_path, const std::string& dataset, int repeat) 
   std::unique_ptr<store::Store> db = Unwrap(store::Store::Open(store_path), "Store::Open");
   std::vector<double> times;
   size_t series = 0, values = 0, bytes = 0;
+  double sum = 0;
   for (int r = 0; r < repeat; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
     Result<Panel> panel = db->LoadPanel(dataset);
@@ -70,10 +71,11 @@ int Load(const std::string& store_path, const std::string& dataset, int repeat) 
     series = panel->num_series();
     values = panel->num_values();
     bytes = panel->memory_bytes();
+    sum = ValueSum(*panel);
     std::printf("load_run=%d seconds=%.3f\n", r + 1, s);
   }
-  std::printf("series=%zu values=%zu load_median_seconds=%.3f panel_bytes=%zu\n", series, values,
-              Median(times), bytes);
+  std::printf("series=%zu values=%zu load_median_seconds=%.3f panel_bytes=%zu value_sum=%.17g\n",
+              series, values, Median(times), bytes, sum);
   return 0;
 }
 

@@ -35,6 +35,9 @@ state="$(machine_state)"
 timed "$tmp/load.same" "$BIN/bench_store_load" load "$store" m5 "$RUNS"
 echo "$RUNS loads in one process: $(tr '\n' ' ' <"$tmp/load.same") [$state]" | tee -a "$out"
 
+[[ "$(field value_sum "$tmp/ingest")" == "$(field value_sum "$tmp/load.1")" &&
+   "$(field values "$tmp/ingest")" == "$(field values "$tmp/load.1")" ]] ||
+  die "the loaded panel differs from the ingested one: $(cat "$tmp/ingest") vs $(tail -1 "$tmp/load.1")"
 m_load="$(median "${load_s[@]}")"
 bytes="$(field panel_bytes "$tmp/load.1")"
 gib="$(awk -v b="$bytes" 'BEGIN { printf "%.3f\n", b / 1073741824 }')"
