@@ -41,7 +41,8 @@ TEST_F(CliTest, HelpListsEverySubcommand) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   for (const auto& name : kSubcommands) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  " + name + " ")))
-        << name << " missing from --help:\n" << r.out;
+        << name << " missing from --help:\n"
+        << r.out;
   }
 }
 
@@ -71,12 +72,11 @@ TEST_F(CliTest, ModelsListsBaselinesWithTheirParameters) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   for (const auto& model : kBaselines) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex("(^|\n)" + model + " +\\S")))
-        << model << " not listed:\n" << r.out;
+        << model << " not listed:\n"
+        << r.out;
   }
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  season_length \\(int, default 0")))
-      << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  window_size \\(int, default 7")))
-      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  season_length \\(int, default 0"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  window_size \\(int, default 7"))) << r.out;
 }
 
 TEST_F(CliTest, ModelsJsonParsesAndMatchesTheTable) {
@@ -112,8 +112,7 @@ TEST_F(CliTest, ModelsJsonParsesAndMatchesTheTable) {
 // ---------------------------------------------------------------- the pipeline
 
 TEST_F(CliTest, RunPipelineTwiceIsIdempotentAndVersionsTheArtifact) {
-  nlohmann::json config =
-      nlohmann::json::parse(ReadFile(SourceDir() + "/config/parameters.json"));
+  nlohmann::json config = nlohmann::json::parse(ReadFile(SourceDir() + "/config/parameters.json"));
   config["store"] = Path("pipe/store.db");
   config["output_dir"] = Path("pipe/out");
   const std::string input = config["input"]["path"].get<std::string>();
@@ -125,8 +124,8 @@ TEST_F(CliTest, RunPipelineTwiceIsIdempotentAndVersionsTheArtifact) {
 
   ProcessResult first = Cli({"run", "--config", config_path});
   ASSERT_EQ(first.exit_code, 0) << first.Describe();
-  for (const char* heading : {"== 1/5 ingest", "== 2/5 describe", "== 3/5 backtest",
-                              "== 4/5 train", "== 5/5 forecast"}) {
+  for (const char* heading :
+       {"== 1/5 ingest", "== 2/5 describe", "== 3/5 backtest", "== 4/5 train", "== 5/5 forecast"}) {
     EXPECT_THAT(first.out, HasSubstr(heading));
   }
   const fs::path out = Path("pipe/out");
@@ -203,8 +202,7 @@ TEST_F(CliTest, StoreFlowForecastAfterLoadEqualsForecastBefore) {
   EXPECT_EQ(j["season_length"], 52);
   EXPECT_EQ(j["per_series"].size(), 10u);
 
-  ProcessResult train =
-      Cli(Concat({"train", "--model", "snaive,naive", "--season", "52"}, store));
+  ProcessResult train = Cli(Concat({"train", "--model", "snaive,naive", "--season", "52"}, store));
   ASSERT_EQ(train.exit_code, 0) << train.Describe();
   std::smatch m;
   ASSERT_TRUE(std::regex_search(train.out, m, std::regex("\\(id ([0-9]+)\\)"))) << train.out;
@@ -233,8 +231,8 @@ TEST_F(CliTest, CorruptStoreIsACleanErrorAndTheFileIsUnchanged) {
   std::string garbage;
   for (int i = 0; i < 200; ++i) garbage += "this is not a database, only garbage bytes\n";
   const std::string db = Write("x.db", garbage);
-  ProcessResult r = Cli(Concat(Concat({"ingest"}, SampleInputArgs()),
-                               {"--store", db, "--dataset", "w"}));
+  ProcessResult r =
+      Cli(Concat(Concat({"ingest"}, SampleInputArgs()), {"--store", db, "--dataset", "w"}));
   EXPECT_NE(r.exit_code, 0) << r.Describe();
   EXPECT_LT(r.exit_code, 128) << "crashed: " << r.Describe();
   EXPECT_NE(r.exit_code, 70) << "internal error: " << r.Describe();
@@ -264,9 +262,9 @@ class CliBadInputTest : public CliTest {
   ProcessResult ForecastOn(const std::string& name, const std::string& content,
                            const std::vector<std::string>& extra = {}) {
     Write(name, content);
-    return Cli(Concat({"forecast", "--input", name, "--horizon", "2", "--model", "naive",
-                       "--output", "fc.csv"},
-                      extra));
+    return Cli(Concat(
+        {"forecast", "--input", name, "--horizon", "2", "--model", "naive", "--output", "fc.csv"},
+        extra));
   }
 };
 
@@ -288,8 +286,8 @@ TEST_F(CliBadInputTest, NonNumericTarget) {
 }
 
 TEST_F(CliBadInputTest, DuplicateKeyNamesBothLines) {
-  ProcessResult r = ForecastOn(
-      "dup.csv", "unique_id,ds,y\na,2020-01-06,1\na,2020-01-13,2\na,2020-01-13,3\n");
+  ProcessResult r =
+      ForecastOn("dup.csv", "unique_id,ds,y\na,2020-01-06,1\na,2020-01-13,2\na,2020-01-13,3\n");
   EXPECT_EQ(r.exit_code, kExitDataError) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("dup.csv:4:2:"));
   EXPECT_THAT(r.err, HasSubstr("on line 3"));
@@ -345,11 +343,11 @@ TEST_F(CliBadInputTest, DateOffTheWeeklyGrid) {
 }
 
 TEST_F(CliBadInputTest, SkipLoadsTheRestAndWritesTheRejects) {
-  ProcessResult r = ForecastOn(
-      "s.csv",
-      "unique_id,ds,y\na,2020-01-06,1\na,2020-13-13,2\na,2020-01-20,3\nb,2020-01-06,x\n"
-      "b,2020-01-13,5\nb,2020-01-20,6\n",
-      {"--on-error=skip", "--rejects", "r.csv"});
+  ProcessResult r =
+      ForecastOn("s.csv",
+                 "unique_id,ds,y\na,2020-01-06,1\na,2020-13-13,2\na,2020-01-20,3\nb,2020-01-06,x\n"
+                 "b,2020-01-13,5\nb,2020-01-20,6\n",
+                 {"--on-error=skip", "--rejects", "r.csv"});
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("rejected 2"));
   Csv rejects = ReadCsv(Path("r.csv"));
@@ -403,7 +401,8 @@ TEST_F(CliBadInputTest, FixHintsNameOptionsTheCommandAccepts) {
          it != std::sregex_iterator(); ++it) {
       const std::string name = "--" + (*it)[1].str();
       EXPECT_TRUE(std::regex_search(help.out, std::regex(name + "[ ,=\n]")))
-          << "the hint names " << name << ", which `forecast` does not accept:\n" << hints;
+          << "the hint names " << name << ", which `forecast` does not accept:\n"
+          << hints;
     }
   }
 }
@@ -421,8 +420,8 @@ TEST_F(CliTest, UnknownModelListsTheValidModels) {
 
 TEST_F(CliTest, LevelsOutsideZeroToHundredAreUsageErrors) {
   for (const char* levels : {"100", "0", "80,101", "abc"}) {
-    ProcessResult r = Cli(Concat({"forecast", "--horizon", "2", "--levels", levels},
-                                 SampleInputArgs()));
+    ProcessResult r =
+        Cli(Concat({"forecast", "--horizon", "2", "--levels", levels}, SampleInputArgs()));
     EXPECT_EQ(r.exit_code, kExitUsage) << levels << ": " << r.Describe();
     EXPECT_THAT(r.err, HasSubstr("level")) << levels;
   }
@@ -459,12 +458,11 @@ TEST_F(CliTest, MissingInputFileIsNotFound) {
 }
 
 TEST_F(CliTest, InvalidOptionValuesAreUsageErrors) {
-  EXPECT_EQ(Cli({"forecast", "--input", SampleCsv(), "--horizon", "2", "--format", "xlsx"})
-                .exit_code,
-            kExitUsage);
+  EXPECT_EQ(
+      Cli({"forecast", "--input", SampleCsv(), "--horizon", "2", "--format", "xlsx"}).exit_code,
+      kExitUsage);
   EXPECT_EQ(Cli({"forecast", "--input", SampleCsv(), "--horizon", "two"}).exit_code, kExitUsage);
-  EXPECT_EQ(Cli({"forecast", "--input", SampleCsv(), "--horizon", "2", "--no-such-flag"})
-                .exit_code,
+  EXPECT_EQ(Cli({"forecast", "--input", SampleCsv(), "--horizon", "2", "--no-such-flag"}).exit_code,
             kExitUsage);
   EXPECT_EQ(Cli({"ingest", "--input", SampleCsv()}).exit_code, kExitUsage);  // no --dataset
 }
@@ -473,8 +471,8 @@ TEST_F(CliTest, InvalidOptionValuesAreUsageErrors) {
 
 // Options for a small synthetic panel (2 stores spread over 2 states).
 std::vector<std::string> SmallSynth(const std::string& seed) {
-  return {"synth", "--stores", "2", "--states", "2", "--items", "5", "--days", "60", "--seed",
-          seed};
+  return {"synth", "--stores", "2",  "--states", "2", "--items",
+          "5",     "--days",   "60", "--seed",   seed};
 }
 
 TEST_F(CliTest, SynthSameSeedSameFileOtherSeedOtherFile) {
@@ -504,7 +502,8 @@ TEST_F(CliTest, SynthWithFewerStoresThanDefaultStates) {
 
 TEST_F(CliTest, SynthLongTransactionsAndM5AgreeAndIngestBack) {
   ASSERT_EQ(Cli(Concat(SmallSynth("7"), {"--output", "long.csv"})).exit_code, 0);
-  ProcessResult tx = Cli(Concat(SmallSynth("7"), {"--format", "transactions", "--output", "tx.csv"}));
+  ProcessResult tx =
+      Cli(Concat(SmallSynth("7"), {"--format", "transactions", "--output", "tx.csv"}));
   ASSERT_EQ(tx.exit_code, 0) << tx.Describe();
   fs::create_directories(Path("m5"));
   ProcessResult m5 = Cli(Concat(SmallSynth("7"), {"--format", "m5", "--output", "m5"}));
@@ -549,15 +548,15 @@ TEST_F(CliTest, SynthLongTransactionsAndM5AgreeAndIngestBack) {
   ASSERT_EQ(l.exit_code, 0) << l.Describe();
   EXPECT_THAT(l.out, HasSubstr(": 10 series from"));
   EXPECT_THAT(l.out, HasSubstr("observations inserted " + std::to_string(long_csv.rows.size())));
-  ProcessResult m = Cli({"ingest", "--format", "m5", "--input", "m5/sales_train.csv",
-                         "--calendar", "m5/calendar.csv", "--prices", "m5/sell_prices.csv",
-                         "--store", "s.db", "--dataset", "m"});
+  ProcessResult m = Cli({"ingest", "--format", "m5", "--input", "m5/sales_train.csv", "--calendar",
+                         "m5/calendar.csv", "--prices", "m5/sell_prices.csv", "--store", "s.db",
+                         "--dataset", "m"});
   ASSERT_EQ(m.exit_code, 0) << m.Describe();
   EXPECT_THAT(m.out, HasSubstr(": 10 series from"));
-  ProcessResult t = Cli({"ingest", "--format", "transactions", "--input", "tx.csv",
-                         "--id-columns", "store_id,item_id", "--date-column", "date",
-                         "--quantity-column", "quantity", "--price-column", "price",
-                         "--customer-column", "customer_id", "--store", "s.db", "--dataset", "t"});
+  ProcessResult t = Cli({"ingest", "--format", "transactions", "--input", "tx.csv", "--id-columns",
+                         "store_id,item_id", "--date-column", "date", "--quantity-column",
+                         "quantity", "--price-column", "price", "--customer-column", "customer_id",
+                         "--store", "s.db", "--dataset", "t"});
   ASSERT_EQ(t.exit_code, 0) << t.Describe();
   EXPECT_THAT(t.out, HasSubstr(": 5 series from"));
 }
