@@ -60,7 +60,7 @@ Status RunBacktestCommand(const BacktestArgs& a) {
   PrintBacktestIssues(result);
   RETAILCAST_RETURN_IF_ERROR(WriteBacktestOutputs(result, selection, a.out));
   if (!a.in.dataset.empty() && a.in.path.empty()) {
-    RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(a.in.store));
+    RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(a.in.store));
     nlohmann::json config = {{"dataset", a.in.dataset}, {"models", a.models}, {"horizon", a.horizon},
                              {"windows", a.windows}, {"step", result.options.step},
                              {"refit", !a.no_refit}, {"season_length", result.options.season_length}};

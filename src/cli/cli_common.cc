@@ -289,7 +289,7 @@ Result<Panel> LoadPanelForCommand(const InputOptions& in) {
   } else if (in.dataset.empty()) {
     return Status::InvalidArgument("no data: pass --input FILE, or --store DB --dataset NAME");
   } else {
-    RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(in.store));
+    RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(in.store));
     RETAILCAST_ASSIGN_OR_RETURN(panel, db->LoadPanel(in.dataset));
   }
   RETAILCAST_RETURN_IF_ERROR(Preprocess(in, &panel));
@@ -368,6 +368,15 @@ Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, i
   RETAILCAST_ASSIGN_OR_RETURN(auto specs, eval::MakeModelSpecs(registry, names, season_length));
   RETAILCAST_RETURN_IF_ERROR(ApplyParamOverrides(overrides, &specs));
   return eval::InstantiateModels(registry, specs);
+}
+
+Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::NotFound("store '" + path + "' does not exist; create it with `retailcast ingest --store " +
+                            path + " ...` or pass the right --store");
+  }
+  return store::Store::Open(path);
 }
 
 Result<std::string> InputHash(const InputOptions& in) {

@@ -83,6 +83,10 @@ Status ApplyParamOverrides(const std::vector<std::string>& overrides,
 Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, int season_length,
                                                      const std::vector<std::string>& overrides);
 
+// Opens a store that must exist already (commands that only read from it): NotFound naming
+// the path when the file is absent, instead of creating an empty store.
+Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& path);
+
 // The ingest marker of an input: the file hash, or "shared:<name>" for a shared dataset.
 Result<std::string> InputHash(const InputOptions& in);
 // A 64-bit FNV-1a hash of a file's bytes, as "fnv1a64:<hex>" (the store's ingest marker).

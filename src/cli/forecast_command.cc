@@ -42,7 +42,7 @@ Status RunForecast(const ForecastArgs& a) {
   eval::ForecastRun run;
   std::unique_ptr<store::Store> db;
   if (!a.artifact.empty()) {
-    RETAILCAST_ASSIGN_OR_RETURN(db, store::Store::Open(a.in.store));
+    RETAILCAST_ASSIGN_OR_RETURN(db, OpenExistingStore(a.in.store));
     store::ArtifactRecord record;
     char* end = nullptr;
     long long id = std::strtoll(a.artifact.c_str(), &end, 10);
@@ -72,7 +72,7 @@ Status RunForecast(const ForecastArgs& a) {
   }
   if (!a.in.dataset.empty() || !a.artifact.empty()) {
     if (!db) {
-      RETAILCAST_ASSIGN_OR_RETURN(db, store::Store::Open(a.in.store));
+      RETAILCAST_ASSIGN_OR_RETURN(db, OpenExistingStore(a.in.store));
     }
     nlohmann::json config = {{"horizon", a.horizon}, {"levels", levels}, {"artifact", a.artifact},
                              {"dataset", a.in.dataset}, {"models", a.models}};

@@ -1,6 +1,7 @@
 // retailcast: the command-line face of libretailcast.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,18 @@ int main(int argc, char** argv) {
   retailcast::cli::AddBacktestCommand(app, &action);
   retailcast::cli::AddModelsCommand(app, &action);
   retailcast::cli::AddSynthCommand(app, &action);
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      known |= sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "retailcast: error: unknown command '%s'; commands: %s\n", argv[1], names.c_str());
+      return retailcast::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,7 @@
 // `retailcast synth`: M5-like synthetic retail data at any scale (tests, examples, benchmarks).
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "commands.h"
@@ -17,13 +19,18 @@ struct SynthArgs {
   bool exog = false;
   std::vector<std::string> tx_stores;
   int customers = 2000;
+  bool states_given = false;
 };
 
 Status RunSynth(SynthArgs a) {
   RETAILCAST_ASSIGN_OR_RETURN(a.options.start, ParseDate(a.start, DateFormat::kIso));
   RETAILCAST_ASSIGN_OR_RETURN(a.options.freq, Frequency::Parse(a.freq));
+  if (!a.states_given) a.options.states = std::min(a.options.states, a.options.stores);
   int64_t series = static_cast<int64_t>(a.options.stores) * a.options.items_per_store;
   if (a.format == "m5") {
+    std::error_code ec;
+    std::filesystem::create_directories(a.output, ec);
+    if (ec) return Status::IoError("cannot create directory '" + a.output + "': " + ec.message());
     RETAILCAST_RETURN_IF_ERROR(synth::WriteM5Csv(a.options, a.output));
     std::printf("wrote M5 layout for %lld series x %lld days into %s\n", static_cast<long long>(series),
                 static_cast<long long>(a.options.periods), a.output.c_str());
@@ -53,7 +60,9 @@ void AddSynthCommand(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "synth", "Generate M5-like synthetic sales (seeded, deterministic) as long, transactions or M5 CSV");
   cmd->add_option("--stores", a->options.stores, "Stores")->check(CLI::PositiveNumber);
-  cmd->add_option("--states", a->options.states, "States the stores are spread over")->check(CLI::PositiveNumber);
+  auto* states = cmd->add_option("--states", a->options.states,
+                                 "States the stores are spread over (default: 3, at most --stores)")
+                     ->check(CLI::PositiveNumber);
   cmd->add_option("--items", a->options.items_per_store, "Items per store")->check(CLI::PositiveNumber);
   cmd->add_option("--days,--periods", a->options.periods, "Length of the calendar in periods")
       ->check(CLI::PositiveNumber);
@@ -73,7 +82,10 @@ void AddSynthCommand(CLI::App& app, Action* action) {
   cmd->add_option("--customers", a->customers, "Transactions: customers per store")->check(CLI::PositiveNumber);
   cmd->add_option("--output,-o", a->output, "Output file (a directory for --format m5)")->required();
   cmd->add_option("--threads", a->options.threads, "Worker threads (default: all cores)");
-  cmd->callback([action, a] { *action = [a] { return RunSynth(*a); }; });
+  cmd->callback([action, a, states] {
+    a->states_given = states->count() > 0;
+    *action = [a] { return RunSynth(*a); };
+  });
 }
 
 }  // namespace retailcast::cli

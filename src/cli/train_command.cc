@@ -26,7 +26,7 @@ struct TrainArgs {
 };
 
 Status RunTrain(const TrainArgs& a) {
-  RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(a.in.store));
+  RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(a.in.store));
   RETAILCAST_ASSIGN_OR_RETURN(Panel panel, db->LoadPanel(a.in.dataset));
   RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.models, a.season, a.params));
   ThreadPool pool(a.threads);

@@ -52,10 +52,10 @@ std::string_view FixFor(RowErrorKind kind) {
       return "pass the right frequency (--freq D|W-FRI|MS|QS|YS...); weekly dates must all "
              "fall on the anchor weekday, monthly ones on the 1st";
     case RowErrorKind::kDuplicate:
-      return "remove duplicated (series, date) rows, or choose --on-duplicate=sum|last";
+      return "remove duplicated (series, date) rows, or choose --duplicates=sum|last";
     case RowErrorKind::kNegative:
-      return "negative values are returns: keep them (--on-negative=keep) or clip them to "
-             "zero (--on-negative=clip)";
+      return "negative values are returns: keep them (--negatives=keep) or clip them to "
+             "zero (--negatives=clip)";
     case RowErrorKind::kAttributeChanged:
       return "a static attribute must be constant within a series: fix the data or do not "
              "declare that column as an attribute";
