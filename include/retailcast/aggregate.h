@@ -82,7 +82,8 @@ Result<Panel> AggregateHierarchy(const Panel& panel, const std::vector<std::stri
 // group by that column). With include_bottom the input series come first, unchanged.
 // Errors: those of AggregateHierarchy, and InvalidArgument when two levels produce the same
 // series id.
-Result<Panel> BuildHierarchy(const Panel& panel, const std::vector<std::vector<std::string>>& levels,
+Result<Panel> BuildHierarchy(const Panel& panel,
+                             const std::vector<std::vector<std::string>>& levels,
                              bool include_bottom = true, const ColumnAggregation& columns = {});
 
 // The levels of the M5 competition above the item-store series, top first: total; state;

@@ -3,8 +3,8 @@
 // or the complete new one, never a partial write. Every retailcast writer uses this.
 #pragma once
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 

@@ -44,7 +44,7 @@ struct BacktestOptions {
   // models such an update is the same as a refit, i.e. refit = true.)
   bool refit = true;
   std::vector<double> levels = {80, 95};  // interval levels (percent); MSIS needs 95, SPL 80+95
-  int season_length = 0;  // m of the MASE/MSIS scale; 0 = panel frequency's default
+  int season_length = 0;                  // m of the MASE/MSIS scale; 0 = panel frequency's default
   // Metrics shown in the text table and used by default elsewhere (names as in metrics.h).
   std::vector<std::string> metrics = {"MASE", "sMAPE", "RMSE", "MAE", "cov80", "cov95", "MSIS"};
   std::string price_column;  // exogenous column with prices for WRMSSE revenue weights
@@ -57,8 +57,8 @@ struct BacktestOptions {
 struct BacktestRecord {
   size_t series = 0;  // position in the panel (and in BacktestResult::series_ids)
   int window = 0;
-  size_t model = 0;   // position in BacktestResult::models
-  Date cutoff;        // last training date
+  size_t model = 0;  // position in BacktestResult::models
+  Date cutoff;       // last training date
   SeriesMetrics metrics;
 };
 
@@ -79,12 +79,12 @@ struct BacktestSummary {
 };
 
 struct BacktestResult {
-  BacktestOptions options;              // as run: step and season_length resolved
-  std::vector<std::string> models;      // labels, in the order given
-  std::vector<std::string> series_ids;  // panel order
-  std::vector<BacktestRecord> records;  // (series, window, model) order
-  std::vector<BacktestIssue> skipped;   // (series, window) order
-  std::vector<BacktestIssue> errors;    // (series, window, model) order
+  BacktestOptions options;                 // as run: step and season_length resolved
+  std::vector<std::string> models;         // labels, in the order given
+  std::vector<std::string> series_ids;     // panel order
+  std::vector<BacktestRecord> records;     // (series, window, model) order
+  std::vector<BacktestIssue> skipped;      // (series, window) order
+  std::vector<BacktestIssue> errors;       // (series, window, model) order
   std::vector<BacktestSummary> by_window;  // (window, model) order
   std::vector<BacktestSummary> overall;    // model order; means over all records of the model
 };
@@ -118,8 +118,8 @@ struct SeriesChoice {
 
 struct ModelSelection {
   std::string metric;
-  std::vector<SeriesChoice> choices;     // panel order, selected series only
-  std::vector<BacktestIssue> unselected; // series no model could be chosen for, with reason
+  std::vector<SeriesChoice> choices;      // panel order, selected series only
+  std::vector<BacktestIssue> unselected;  // series no model could be chosen for, with reason
   std::vector<std::pair<std::string, int64_t>> wins;  // per model (given order): series won
 };
 

@@ -12,9 +12,9 @@
 // Thread-safety: a CsvReader is used by one thread at a time; CsvFile may be shared read-only.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <array>
 #include <memory>
 #include <string>
 #include <string_view>

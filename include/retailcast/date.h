@@ -14,7 +14,15 @@
 
 namespace retailcast {
 
-enum class Weekday : uint8_t { kMonday = 0, kTuesday, kWednesday, kThursday, kFriday, kSaturday, kSunday };
+enum class Weekday : uint8_t {
+  kMonday = 0,
+  kTuesday,
+  kWednesday,
+  kThursday,
+  kFriday,
+  kSaturday,
+  kSunday
+};
 
 struct Date {
   int32_t days = 0;  // days since 1970-01-01

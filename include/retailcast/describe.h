@@ -31,8 +31,8 @@ struct SeriesStats {
   int64_t zeros = 0;
   double total = 0;  // sum of the non-missing values
   double mean = 0;
-  double adi = 0;    // periods per non-zero demand
-  double cv2 = 0;    // CV² of the non-zero values
+  double adi = 0;  // periods per non-zero demand
+  double cv2 = 0;  // CV² of the non-zero values
   DemandClass demand_class = DemandClass::kNoDemand;
   // Strength of seasonality in [0, 1] (Wang, Smith & Hyndman 2006; FPP3 §4.3):
   // max(0, 1 - Var(R) / Var(S + R)) from a classical additive decomposition;
@@ -59,7 +59,7 @@ struct PanelSummary {
   size_t seasonal_strength_series = 0;
   std::vector<std::string> exog_columns;
   std::vector<std::string> attributes;
-  std::vector<SeriesStats> top_sellers;              // by total, descending
+  std::vector<SeriesStats> top_sellers;                // by total, descending
   std::vector<std::pair<Date, double>> recent_totals;  // last periods, summed over series
   std::vector<SeriesStats> per_series;                 // every series, panel order
 };

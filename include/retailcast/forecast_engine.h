@@ -37,8 +37,8 @@ struct ModelSpec {
 // built-in models means "the frequency's default"). InvalidArgument for an empty list or a
 // name given twice; NotFound (listing valid names) for an unknown name; InvalidArgument when
 // a model rejects the season length.
-Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry,
-                                              std::string_view names, int season_length);
+Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry, std::string_view names,
+                                              int season_length);
 
 // A spec with the estimator built from it. The estimator is shared and immutable: Fit is
 // const and safe to call concurrently (model.h).
@@ -65,9 +65,9 @@ enum class OnModelError {
 using ProgressFn = std::function<void(size_t done, size_t total)>;
 
 struct ForecastOptions {
-  PredictRequest request;                     // horizon and interval levels (percent)
+  PredictRequest request;  // horizon and interval levels (percent)
   OnModelError on_error = OnModelError::kReport;
-  ProgressFn progress;                        // optional
+  ProgressFn progress;  // optional
 };
 
 // A (series, model) pair that produced no forecast, and why.

@@ -60,18 +60,18 @@ struct IngestReport {
 
   std::vector<std::string> files;  // inputs read, in order
   OnError on_error = OnError::kFail;
-  int64_t rows_read = 0;      // data records seen (header excluded)
-  int64_t rows_accepted = 0;  // records that went into the output
-  int64_t rows_rejected = 0;  // records left out because of an error
-  int64_t error_count = 0;    // all row errors, including those beyond the kept ones
+  int64_t rows_read = 0;         // data records seen (header excluded)
+  int64_t rows_accepted = 0;     // records that went into the output
+  int64_t rows_rejected = 0;     // records left out because of an error
+  int64_t error_count = 0;       // all row errors, including those beyond the kept ones
   std::vector<RowError> errors;  // the first kMaxKeptErrors
   // Non-fatal findings, one line each, aggregated (e.g. "12 missing periods in 3 series were
   // filled with NaN"); the counters below hold the numbers.
   std::vector<std::string> warnings;
-  int64_t gaps_filled = 0;         // missing periods between a series' first and last date
-  int64_t negative_values = 0;     // negative targets kept (returns) or clipped
-  int64_t duplicates_merged = 0;   // duplicate keys combined by a sum/last policy
-  int64_t blank_lines = 0;         // empty lines skipped
+  int64_t gaps_filled = 0;        // missing periods between a series' first and last date
+  int64_t negative_values = 0;    // negative targets kept (returns) or clipped
+  int64_t duplicates_merged = 0;  // duplicate keys combined by a sum/last policy
+  int64_t blank_lines = 0;        // empty lines skipped
 
   // Records a row error (the row counts as rejected once per row: call MarkRejected()).
   void AddError(RowError error);

@@ -35,7 +35,7 @@ double Mae(std::span<const double> y, std::span<const double> f);
 double Rmse(std::span<const double> y, std::span<const double> f);
 
 struct MapeResult {
-  double value = 0;          // percent, 100 * mean |y - f| / |y| over points with y != 0
+  double value = 0;             // percent, 100 * mean |y - f| / |y| over points with y != 0
   int64_t n_zero_excluded = 0;  // points left out because y == 0
 };
 // Mean absolute percentage error (Hyndman & Koehler 2006, sec. 3.2): undefined for y = 0, so
@@ -81,8 +81,7 @@ double Rmsse(std::span<const double> y, std::span<const double> f, double mean_s
 double Pinball(std::span<const double> y, std::span<const double> q, double tau);
 
 // Share of points with lo <= y <= hi; NaN when a bound is not finite at a scored point.
-double Coverage(std::span<const double> y, std::span<const double> lo,
-                std::span<const double> hi);
+double Coverage(std::span<const double> y, std::span<const double> lo, std::span<const double> hi);
 
 // Mean scaled interval score (M4 guide; Gneiting & Raftery 2007) of a level-percent interval,
 // alpha = 1 - level/100: mean of (hi - lo) + 2/alpha (lo - y)[y < lo] + 2/alpha (y - hi)[y > hi],
@@ -95,8 +94,8 @@ double Msis(std::span<const double> y, std::span<const double> lo, std::span<con
 // divided by `scale1` (mean |lag-1 difference| of the training part). NaN when any path is
 // not finite at a scored point or scale1 is not > 0.
 double Spl(std::span<const double> y, std::span<const double> lo95, std::span<const double> lo80,
-           std::span<const double> mean, std::span<const double> hi80,
-           std::span<const double> hi95, double scale1);
+           std::span<const double> mean, std::span<const double> hi80, std::span<const double> hi95,
+           double scale1);
 
 // WRMSSE weight of a series (M5 guide sec. 4): its revenue sum |y_t| * price_t over the last
 // h training points when `price` is given (same length as train), else its volume sum |y_t|.
@@ -117,9 +116,9 @@ struct SeriesMetrics {
   double wrmsse_weight = 0;      // see WrmsseWeight
   double mase_scale = 0;         // in-sample scale used by MASE and MSIS
   int mase_lag = 1;
-  int64_t n_points = 0;          // test points scored
-  int64_t n_nan_actual = 0;      // test points excluded because the actual is NaN
-  int64_t n_zero_actual = 0;     // scored points excluded from MAPE because y == 0
+  int64_t n_points = 0;       // test points scored
+  int64_t n_nan_actual = 0;   // test points excluded because the actual is NaN
+  int64_t n_zero_actual = 0;  // scored points excluded from MAPE because y == 0
 };
 
 struct ScoreInput {

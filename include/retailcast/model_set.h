@@ -39,7 +39,7 @@ inline constexpr std::string_view kModelSetMagic = "retailcast.model_set";
 // One series of a trained set.
 struct TrainedSeries {
   std::string unique_id;
-  Date last_date;    // date of the last training observation
+  Date last_date;  // date of the last training observation
   Frequency freq;
   // Per model (spec order): OK with the saved state, or the fit error.
   std::vector<Status> status;

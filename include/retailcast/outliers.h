@@ -48,12 +48,12 @@ struct OutlierOptions {
   // Series whose share of zeros among observed values is larger are not tested: with mostly
   // zeros MAD and IQR are 0 and every sale would look like an outlier. 1 tests every series.
   double max_zero_share = 0.5;
-  int min_observations = 8;     // series with fewer observed values are not tested
+  int min_observations = 8;  // series with fewer observed values are not tested
 };
 
 struct Outlier {
-  size_t series = 0;   // position in the panel
-  std::string id;      // series id
+  size_t series = 0;  // position in the panel
+  std::string id;     // series id
   Date date;
   double value = 0;     // the observed value
   double expected = 0;  // the baseline's value

@@ -19,8 +19,8 @@ enum class ParamType { kInt, kDouble, kBool, kString };
 struct ParamDef {
   std::string name;
   ParamType type = ParamType::kInt;
-  std::string default_value;         // as text, e.g. "0", "0.5", "true", "additive"
-  double min = -1e300;               // inclusive bounds for kInt / kDouble
+  std::string default_value;  // as text, e.g. "0", "0.5", "true", "additive"
+  double min = -1e300;        // inclusive bounds for kInt / kDouble
   double max = 1e300;
   std::vector<std::string> choices;  // allowed values for kString; empty = any text
   std::string description;

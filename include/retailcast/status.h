@@ -37,7 +37,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return {}; }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status DataError(std::string m) { return {StatusCode::kDataError, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
@@ -64,7 +66,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status::Internal("Result built from an OK status without a value");
   }
@@ -91,10 +93,10 @@ class [[nodiscard]] Result {
 #define RETAILCAST_CONCAT_(a, b) RETAILCAST_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETAILCAST_RETURN_IF_ERROR(expr)                   \
-  do {                                                     \
-    ::retailcast::Status rc_status_ = (expr);              \
-    if (!rc_status_.ok()) return rc_status_;               \
+#define RETAILCAST_RETURN_IF_ERROR(expr)      \
+  do {                                        \
+    ::retailcast::Status rc_status_ = (expr); \
+    if (!rc_status_.ok()) return rc_status_;  \
   } while (false)
 
 // `lhs = value of expr` or return its status. lhs may declare a variable: `auto x`.

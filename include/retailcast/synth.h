@@ -36,11 +36,11 @@ inline constexpr const char* kHolidayColumn = "holiday";          // 1 = a holid
 inline constexpr const char* kTemperatureColumn = "temperature";  // state mean, deg C, 0.1 steps
 
 struct SynthOptions {
-  int stores = 10;             // >= 1; stores are spread round-robin over the states
-  int states = 3;              // >= 1; named CA, TX, WI, then S4, S5...
-  int items_per_store = 100;   // >= 1; the same items in every store, spread over the 7 M5
-                               // departments in M5 proportions
-  int64_t periods = 730;       // >= 1; length of the calendar in periods of `freq`
+  int stores = 10;            // >= 1; stores are spread round-robin over the states
+  int states = 3;             // >= 1; named CA, TX, WI, then S4, S5...
+  int items_per_store = 100;  // >= 1; the same items in every store, spread over the 7 M5
+                              // departments in M5 proportions
+  int64_t periods = 730;      // >= 1; length of the calendar in periods of `freq`
   Date start = Date::FromYmd(2011, 1, 29);  // first period (M5's d_1)
   Frequency freq = Frequency::Daily();      // daily; weekly/monthly... scale rates by days
   uint64_t seed = 42;

@@ -44,7 +44,8 @@ struct TransactionsOptions {
 };
 
 // Reads and aggregates a transactions file; see the header comment for the output.
-Result<LoadedPanel> ReadTransactionsCsv(const std::string& path, const TransactionsOptions& options);
+Result<LoadedPanel> ReadTransactionsCsv(const std::string& path,
+                                        const TransactionsOptions& options);
 Result<LoadedPanel> ReadTransactionsCsvFromString(std::string_view bytes, const std::string& name,
                                                   const TransactionsOptions& options);
 

@@ -49,8 +49,10 @@ Status RunBacktestCommand(const BacktestArgs& a) {
   std::shared_ptr<void> bar;
   o.progress = MakeProgress("backtest", "series", &bar);
   ThreadPool pool(a.threads);
-  RETAILCAST_ASSIGN_OR_RETURN(eval::BacktestResult result, eval::RunBacktest(panel, models, o, pool));
-  RETAILCAST_ASSIGN_OR_RETURN(eval::ModelSelection selection, eval::SelectModels(result, a.select_metric));
+  RETAILCAST_ASSIGN_OR_RETURN(eval::BacktestResult result,
+                              eval::RunBacktest(panel, models, o, pool));
+  RETAILCAST_ASSIGN_OR_RETURN(eval::ModelSelection selection,
+                              eval::SelectModels(result, a.select_metric));
   std::printf("Backtest: %zu series, %d windows x %d periods (step %d, %s), season %d\n",
               result.series_ids.size(), result.options.windows, result.options.horizon,
               result.options.step, result.options.refit ? "refit" : "no refit",
@@ -61,9 +63,13 @@ Status RunBacktestCommand(const BacktestArgs& a) {
   RETAILCAST_RETURN_IF_ERROR(WriteBacktestOutputs(result, selection, a.out));
   if (!a.in.dataset.empty() && a.in.path.empty()) {
     RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(a.in.store));
-    nlohmann::json config = {{"dataset", a.in.dataset}, {"models", a.models}, {"horizon", a.horizon},
-                             {"windows", a.windows}, {"step", result.options.step},
-                             {"refit", !a.no_refit}, {"season_length", result.options.season_length}};
+    nlohmann::json config = {{"dataset", a.in.dataset},
+                             {"models", a.models},
+                             {"horizon", a.horizon},
+                             {"windows", a.windows},
+                             {"step", result.options.step},
+                             {"refit", !a.no_refit},
+                             {"season_length", result.options.season_length}};
     RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("backtest", config.dump()));
     std::ostringstream summary;
     RETAILCAST_RETURN_IF_ERROR(eval::WriteBacktestJson(result, summary));
@@ -82,21 +88,28 @@ void AddBacktestCommand(CLI::App& app, Action* action) {
       "backtest", "Rolling-origin backtest of models: metrics per series, window and model");
   AddInputOptions(cmd, &a->in);
   AddStoreOptions(cmd, &a->in, false);
-  cmd->add_option("--horizon,-H", a->horizon, "Periods forecast at each cutoff")->required()->check(CLI::PositiveNumber);
-  cmd->add_option("--season", a->season, "Season length m (0 = frequency default)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--horizon,-H", a->horizon, "Periods forecast at each cutoff")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--season", a->season, "Season length m (0 = frequency default)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--windows", a->windows, "Number of cutoffs")->check(CLI::PositiveNumber);
-  cmd->add_option("--step", a->step, "Periods between cutoffs (0 = horizon)")->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--no-refit", a->no_refit, "Fit once at the first cutoff instead of at every cutoff");
+  cmd->add_option("--step", a->step, "Periods between cutoffs (0 = horizon)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-refit", a->no_refit,
+                "Fit once at the first cutoff instead of at every cutoff");
   std::string names;
   for (const auto& n : BuiltinRegistry().names()) names += (names.empty() ? "" : ", ") + n;
   cmd->add_option("--model,-m", a->models, "Comma-separated models: " + names);
   cmd->add_option("--params", a->params, "Parameter overrides, e.g. window_average:window_size=4");
   cmd->add_option("--levels", a->levels, "Interval levels in percent");
-  cmd->add_option("--metrics", a->metrics,
-                  "Metrics in the table (MAE RMSE MAPE sMAPE MASE RMSSE bias cov80 cov95 MSIS SPL...)")
+  cmd->add_option(
+         "--metrics", a->metrics,
+         "Metrics in the table (MAE RMSE MAPE sMAPE MASE RMSSE bias cov80 cov95 MSIS SPL...)")
       ->delimiter(',');
   cmd->add_option("--select-metric", a->select_metric, "Metric for the per-series model choice");
-  cmd->add_option("--wrmsse-price", a->price_column, "Exogenous price column for WRMSSE revenue weights");
+  cmd->add_option("--wrmsse-price", a->price_column,
+                  "Exogenous price column for WRMSSE revenue weights");
   AddBacktestOutputOptions(cmd, &a->out);
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->callback([action, a] { *action = [a] { return RunBacktestCommand(*a); }; });

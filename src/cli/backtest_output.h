@@ -19,8 +19,8 @@ struct BacktestOutputs {
 
 void AddBacktestOutputOptions(CLI::App* cmd, BacktestOutputs* out);
 // Writes every non-empty path atomically.
-Status WriteBacktestOutputs(const eval::BacktestResult& result, const eval::ModelSelection& selection,
-                            const BacktestOutputs& out);
+Status WriteBacktestOutputs(const eval::BacktestResult& result,
+                            const eval::ModelSelection& selection, const BacktestOutputs& out);
 // Prints skipped windows and model errors (counts and the first few) to stderr.
 void PrintBacktestIssues(const eval::BacktestResult& result);
 

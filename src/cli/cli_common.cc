@@ -4,18 +4,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 
 #include "progress_bar.h"
 #include "retailcast/aggregate.h"
 #include "retailcast/datasets.h"
 #include "retailcast/fill_gaps.h"
-#include "retailcast/outliers.h"
 #include "retailcast/long_csv.h"
 #include "retailcast/m5_reader.h"
+#include "retailcast/outliers.h"
 #include "retailcast/registry.h"
 #include "retailcast/transactions_csv.h"
 
@@ -35,7 +35,8 @@ std::vector<io::ColumnSpec> ColumnSpecs(const std::vector<std::string>& numbers,
 Result<char> Delimiter(const std::string& text) {
   if (text == "\\t" || text == "tab") return '\t';
   if (text.size() != 1) {
-    return Status::InvalidArgument("--delimiter must be one character (or 'tab'), got '" + text + "'");
+    return Status::InvalidArgument("--delimiter must be one character (or 'tab'), got '" + text +
+                                   "'");
   }
   return text[0];
 }
@@ -57,7 +58,8 @@ void PrintReport(const io::IngestReport& report) {
 void AddInputOptions(CLI::App* cmd, InputOptions* in) {
   cmd->add_option("--input,-i", in->path, "Input file (for --format m5: the sales_train CSV)");
   std::string shared_names;
-  for (const auto& d : io::ListSharedDatasets()) shared_names += (shared_names.empty() ? "" : ", ") + d.name;
+  for (const auto& d : io::ListSharedDatasets())
+    shared_names += (shared_names.empty() ? "" : ", ") + d.name;
   cmd->add_option("--format", in->format,
                   "Input layout: long, transactions, m5, or shared (a dataset of ../shared/data by "
                   "--shared-name; --input is then the data directory)")
@@ -71,22 +73,26 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in) {
                   "Long: the file holds one series (e.g. ds,y), give it this id");
   cmd->add_option("--date-column", in->date_column, "Date column");
   cmd->add_option("--target-column", in->target_column, "Target (sales) column of a long file");
-  cmd->add_option("--date-format", in->date_format,
-                  "iso, dd-mm-yyyy, dd/mm/yyyy, m/d/yyyy, yyyy/mm/dd or yyyymmdd (default: detect)");
+  cmd->add_option(
+      "--date-format", in->date_format,
+      "iso, dd-mm-yyyy, dd/mm/yyyy, m/d/yyyy, yyyy/mm/dd or yyyymmdd (default: detect)");
   cmd->add_option("--freq", in->freq,
                   "Frequency D, W-MON..W-SUN, MS, QS, YS (default: inferred; transactions: D)");
-  cmd->add_option("--exog", in->exog, "Exogenous numeric columns ('*' = every other numeric column)")
+  cmd->add_option("--exog", in->exog,
+                  "Exogenous numeric columns ('*' = every other numeric column)")
       ->delimiter(',');
   cmd->add_option("--flags", in->flags, "Exogenous TRUE/FALSE columns")->delimiter(',');
   cmd->add_option("--attributes", in->attributes, "Static attribute columns (store, dept...)")
       ->delimiter(',');
-  cmd->add_option("--duplicates", in->duplicates, "Duplicated (series, date) keys: error, sum or last")
+  cmd->add_option("--duplicates", in->duplicates,
+                  "Duplicated (series, date) keys: error, sum or last")
       ->check(CLI::IsMember({"error", "sum", "last"}));
   cmd->add_option("--negatives", in->negatives,
                   "Negative sales (returns): keep (with a warning), error or clip (to zero)")
       ->check(CLI::IsMember({"keep", "error", "clip"}));
-  cmd->add_option("--on-error", in->on_error,
-                  "fail: any bad row fails the run (default); skip: load the rest, report the rejects")
+  cmd->add_option(
+         "--on-error", in->on_error,
+         "fail: any bad row fails the run (default); skip: load the rest, report the rejects")
       ->check(CLI::IsMember({"fail", "skip"}));
   cmd->add_option("--rejects", in->rejects, "With --on-error=skip: CSV file for the rejected rows");
   cmd->add_option("--delimiter", in->delimiter, "Field delimiter (one character, or 'tab')");
@@ -97,9 +103,10 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in) {
                   "Transactions: customer id column (adds a 'customers' count)");
   cmd->add_option("--aggregate-freq", in->aggregate_freq,
                   "Sum the series to a coarser frequency after loading (W-SUN, MS, QS, YS...)");
-  cmd->add_option("--group-by", in->group_by,
-                  "Sum series sharing these attributes (a hierarchy level, e.g. store_id or dept_id; "
-                  "'total' = everything)")
+  cmd->add_option(
+         "--group-by", in->group_by,
+         "Sum series sharing these attributes (a hierarchy level, e.g. store_id or dept_id; "
+         "'total' = everything)")
       ->delimiter(',');
   cmd->add_option("--fill", in->fill, "Fill gaps: missing (keep NaN), zero, linear or seasonal")
       ->check(CLI::IsMember({"missing", "zero", "linear", "seasonal"}));
@@ -125,11 +132,14 @@ Status InputOptionsFromJson(const nlohmann::json& j, InputOptions* in) {
   auto list = [&](const char* key, std::vector<std::string>* out) {
     if (j.contains(key)) *out = j[key].get<std::vector<std::string>>();
   };
-  static const char* kKnown[] = {"path", "format", "shared_name", "id_columns", "series_id", "date_column", "target_column",
-                                 "date_format", "freq", "exog_columns", "flag_columns",
-                                 "attributes", "duplicates", "negatives", "on_error", "rejects",
-                                 "delimiter", "quantity_column", "price_column", "revenue_column",
-                                 "customer_column", "calendar", "prices"};
+  static const char* kKnown[] = {"path",          "format",         "shared_name",
+                                 "id_columns",    "series_id",      "date_column",
+                                 "target_column", "date_format",    "freq",
+                                 "exog_columns",  "flag_columns",   "attributes",
+                                 "duplicates",    "negatives",      "on_error",
+                                 "rejects",       "delimiter",      "quantity_column",
+                                 "price_column",  "revenue_column", "customer_column",
+                                 "calendar",      "prices"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known |= it.key() == k;
@@ -214,11 +224,13 @@ Result<io::LoadedPanel> ReadInput(const InputOptions& in) {
     o.prices_path = in.prices;
     o.on_error = on_error;
     if (o.calendar_path.empty()) {
-      return Status::InvalidArgument("--format m5 needs --calendar calendar.csv (and --prices sell_prices.csv)");
+      return Status::InvalidArgument(
+          "--format m5 needs --calendar calendar.csv (and --prices sell_prices.csv)");
     }
     loaded = io::ReadM5(o);
   } else if (in.format == "shared") {
-    if (in.shared_name.empty()) return Status::InvalidArgument("--format shared needs --shared-name NAME");
+    if (in.shared_name.empty())
+      return Status::InvalidArgument("--format shared needs --shared-name NAME");
     loaded = io::LoadSharedDataset(in.shared_name, in.path);
   } else {
     return Status::InvalidArgument("unknown --format '" + in.format +
@@ -246,7 +258,8 @@ Status Preprocess(const InputOptions& in, Panel* panel) {
                  static_cast<long long>(agg.partial_periods));
     if (!agg.dropped_series.empty()) {
       std::fprintf(stderr, "%zu series cover no complete %s period and were left out (first: %s)\n",
-                   agg.dropped_series.size(), o.target.ToString().c_str(), agg.dropped_series[0].c_str());
+                   agg.dropped_series.size(), o.target.ToString().c_str(),
+                   agg.dropped_series[0].c_str());
     }
     *panel = std::move(agg.panel);
   }
@@ -261,8 +274,8 @@ Status Preprocess(const InputOptions& in, Panel* panel) {
     prep::FillOptions o;
     RETAILCAST_ASSIGN_OR_RETURN(o.method, prep::ParseFillMethod(in.fill));
     RETAILCAST_ASSIGN_OR_RETURN(prep::FillReport r, prep::FillGaps(*panel, o));
-    std::fprintf(stderr, "filled %lld missing values (%s)\n", static_cast<long long>(r.total_filled),
-                 in.fill.c_str());
+    std::fprintf(stderr, "filled %lld missing values (%s)\n",
+                 static_cast<long long>(r.total_filled), in.fill.c_str());
   }
   if (!in.outliers.empty()) {
     RETAILCAST_ASSIGN_OR_RETURN(prep::OutlierReport r, prep::DetectOutliers(*panel));
@@ -275,7 +288,8 @@ Status Preprocess(const InputOptions& in, Panel* panel) {
     if (in.outliers == "clean") {
       RETAILCAST_ASSIGN_OR_RETURN(int64_t cleaned,
                                   prep::CleanOutliers(*panel, r, prep::CleanMethod::kExpected));
-      std::fprintf(stderr, "replaced %lld outliers by their expected values\n", static_cast<long long>(cleaned));
+      std::fprintf(stderr, "replaced %lld outliers by their expected values\n",
+                   static_cast<long long>(cleaned));
     }
   }
   return Status::Ok();
@@ -301,11 +315,13 @@ Result<std::vector<double>> ParseLevels(const std::string& text) {
   size_t pos = 0;
   while (pos <= text.size() && !text.empty()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     char* end = nullptr;
     double v = std::strtod(item.c_str(), &end);
     if (item.empty() || end != item.c_str() + item.size()) {
-      return Status::InvalidArgument("--levels: '" + item + "' is not a number; expected e.g. 80,95");
+      return Status::InvalidArgument("--levels: '" + item +
+                                     "' is not a number; expected e.g. 80,95");
     }
     out.push_back(v);
     if (comma == std::string::npos) break;
@@ -320,7 +336,8 @@ Status ApplyParamOverrides(const std::vector<std::string>& overrides,
   for (const auto& item : overrides) {
     size_t colon = item.find(':');
     if (colon == std::string::npos) {
-      return Status::InvalidArgument("--params '" + item + "' must look like model:key=value[,key=value]");
+      return Status::InvalidArgument("--params '" + item +
+                                     "' must look like model:key=value[,key=value]");
     }
     std::string label = item.substr(0, colon);
     eval::ModelSpec* spec = nullptr;
@@ -328,7 +345,8 @@ Status ApplyParamOverrides(const std::vector<std::string>& overrides,
       if (s.label == label) spec = &s;
     }
     if (spec == nullptr) {
-      return Status::InvalidArgument("--params names model '" + label + "', which is not in --model");
+      return Status::InvalidArgument("--params names model '" + label +
+                                     "', which is not in --model");
     }
     RETAILCAST_ASSIGN_OR_RETURN(auto kv, SplitKeyValues(item.substr(colon + 1)));
     RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec->name));
@@ -373,8 +391,9 @@ Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, i
 Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return Status::NotFound("store '" + path + "' does not exist; create it with `retailcast ingest --store " +
-                            path + " ...` or pass the right --store");
+    return Status::NotFound("store '" + path +
+                            "' does not exist; create it with `retailcast ingest --store " + path +
+                            " ...` or pass the right --store");
   }
   return store::Store::Open(path);
 }
@@ -436,7 +455,8 @@ void PrintSeriesErrors(const std::vector<eval::SeriesError>& errors, size_t max_
     std::fprintf(stderr, "  %s / %s: %s\n", errors[i].unique_id.c_str(), errors[i].model.c_str(),
                  errors[i].status.ToString().c_str());
   }
-  if (errors.size() > max_shown) std::fprintf(stderr, "  ... and %zu more\n", errors.size() - max_shown);
+  if (errors.size() > max_shown)
+    std::fprintf(stderr, "  ... and %zu more\n", errors.size() - max_shown);
 }
 
 }  // namespace retailcast::cli

@@ -21,11 +21,11 @@ namespace retailcast::cli {
 // Where the data of a command comes from: a file in one of the supported layouts, or a
 // dataset already in the store.
 struct InputOptions {
-  std::string path;                // input file (long / transactions) or sales file (m5)
-  std::string format = "long";     // long | transactions | m5 | shared
-  std::string shared_name;         // --format shared: dataset name (path = the data directory)
+  std::string path;             // input file (long / transactions) or sales file (m5)
+  std::string format = "long";  // long | transactions | m5 | shared
+  std::string shared_name;      // --format shared: dataset name (path = the data directory)
   std::vector<std::string> id_columns = {"unique_id"};
-  std::string series_id;           // long: the file holds one series with this id (ds,y files)
+  std::string series_id;  // long: the file holds one series with this id (ds,y files)
   std::string date_column = "ds";
   std::string target_column = "y";
   std::string date_format;         // empty = detect
@@ -36,7 +36,7 @@ struct InputOptions {
   std::string duplicates = "error";
   std::string negatives = "keep";
   std::string on_error = "fail";
-  std::string rejects;             // rejects CSV path (with on_error=skip)
+  std::string rejects;  // rejects CSV path (with on_error=skip)
   std::string delimiter = ",";
   // transactions
   std::string quantity_column;

@@ -19,8 +19,10 @@ struct DescribeArgs {
 
 Status RunDescribe(const DescribeArgs& a) {
   RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
-  RETAILCAST_ASSIGN_OR_RETURN(explore::PanelSummary summary, explore::DescribePanel(panel, a.options));
-  std::string text = a.json ? explore::SummaryToJson(summary) + "\n" : explore::FormatSummary(summary);
+  RETAILCAST_ASSIGN_OR_RETURN(explore::PanelSummary summary,
+                              explore::DescribePanel(panel, a.options));
+  std::string text =
+      a.json ? explore::SummaryToJson(summary) + "\n" : explore::FormatSummary(summary);
   if (!a.output.empty()) return io::WriteFileAtomic(a.output, text);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return Status::Ok();

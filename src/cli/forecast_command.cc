@@ -34,7 +34,8 @@ Status RunForecast(const ForecastArgs& a) {
   eval::ForecastOptions options;
   options.request.horizon = a.horizon;
   options.request.levels = levels;
-  options.on_error = a.fail_on_model_error ? eval::OnModelError::kFail : eval::OnModelError::kReport;
+  options.on_error =
+      a.fail_on_model_error ? eval::OnModelError::kFail : eval::OnModelError::kReport;
   std::shared_ptr<void> bar;
   options.progress = MakeProgress("forecast", "fits", &bar);
   RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));
@@ -51,7 +52,8 @@ Status RunForecast(const ForecastArgs& a) {
     } else {
       RETAILCAST_ASSIGN_OR_RETURN(record, db->LoadLatestArtifact(a.artifact));
     }
-    RETAILCAST_ASSIGN_OR_RETURN(auto set, eval::TrainedModelSet::Deserialize(record.state, BuiltinRegistry()));
+    RETAILCAST_ASSIGN_OR_RETURN(
+        auto set, eval::TrainedModelSet::Deserialize(record.state, BuiltinRegistry()));
     std::fprintf(stderr, "artifact %s v%lld (id %lld): %lld series, trained on %s .. %s\n",
                  record.name.c_str(), static_cast<long long>(record.version),
                  static_cast<long long>(record.id), static_cast<long long>(record.n_series),
@@ -68,14 +70,18 @@ Status RunForecast(const ForecastArgs& a) {
     std::fwrite(csv.data(), 1, csv.size(), stdout);
   } else {
     RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(a.output, run.table));
-    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", run.table.rows.size(), a.output.c_str());
+    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", run.table.rows.size(),
+                 a.output.c_str());
   }
   if (!a.in.dataset.empty() || !a.artifact.empty()) {
     if (!db) {
       RETAILCAST_ASSIGN_OR_RETURN(db, OpenExistingStore(a.in.store));
     }
-    nlohmann::json config = {{"horizon", a.horizon}, {"levels", levels}, {"artifact", a.artifact},
-                             {"dataset", a.in.dataset}, {"models", a.models}};
+    nlohmann::json config = {{"horizon", a.horizon},
+                             {"levels", levels},
+                             {"artifact", a.artifact},
+                             {"dataset", a.in.dataset},
+                             {"models", a.models}};
     RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("forecast", config.dump()));
     RETAILCAST_RETURN_IF_ERROR(db->SaveForecasts(run_id, run.table));
     nlohmann::json summary = {{"rows", run.table.rows.size()}, {"errors", run.errors.size()}};
@@ -96,18 +102,23 @@ void AddForecastCommand(CLI::App& app, Action* action) {
       "trained artifact (--artifact)");
   AddInputOptions(cmd, &a->in);
   AddStoreOptions(cmd, &a->in, false);
-  cmd->add_option("--horizon,-H", a->horizon, "Periods to forecast")->required()->check(CLI::PositiveNumber);
-  cmd->add_option("--season", a->season, "Season length m (0 = frequency default: 7 D, 52 W, 12 MS, 4 QS)")
+  cmd->add_option("--horizon,-H", a->horizon, "Periods to forecast")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--season", a->season,
+                  "Season length m (0 = frequency default: 7 D, 52 W, 12 MS, 4 QS)")
       ->check(CLI::NonNegativeNumber);
   std::string names;
   for (const auto& n : BuiltinRegistry().names()) names += (names.empty() ? "" : ", ") + n;
   cmd->add_option("--model,-m", a->models, "Comma-separated models: " + names);
-  cmd->add_option("--params", a->params,
-                  "Parameter overrides, e.g. window_average:window_size=4 (see `retailcast models`)");
+  cmd->add_option(
+      "--params", a->params,
+      "Parameter overrides, e.g. window_average:window_size=4 (see `retailcast models`)");
   cmd->add_option("--levels", a->levels, "Interval levels in percent, comma-separated");
   cmd->add_option("--output,-o", a->output,
                   "Forecast CSV unique_id,ds,model,yhat,lo80,hi80,lo95,hi95 (default: stdout)");
-  cmd->add_option("--artifact", a->artifact, "Forecast from a trained artifact (id or name) in --store");
+  cmd->add_option("--artifact", a->artifact,
+                  "Forecast from a trained artifact (id or name) in --store");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->add_flag("--fail-on-model-error", a->fail_on_model_error,
                 "Fail when a model cannot fit a series (default: report it and go on)");

@@ -20,7 +20,8 @@ Status RunIngest(const InputOptions& in) {
               s.dataset_created ? " (new)" : "", in.store.c_str(), loaded.panel.num_series(),
               in.path.c_str());
   std::printf("  series added %lld; observations inserted %lld, updated %lld, unchanged %lld\n",
-              static_cast<long long>(s.series_added), static_cast<long long>(s.observations_inserted),
+              static_cast<long long>(s.series_added),
+              static_cast<long long>(s.observations_inserted),
               static_cast<long long>(s.observations_updated),
               static_cast<long long>(s.observations_unchanged));
   if (loaded.panel.num_exog() > 0) {
@@ -39,7 +40,8 @@ Status RunIngest(const InputOptions& in) {
 void AddIngestCommand(CLI::App& app, Action* action) {
   auto in = std::make_shared<InputOptions>();
   auto* cmd = app.add_subcommand(
-      "ingest", "Validate a sales file and merge it into a dataset of the store (idempotent, atomic)");
+      "ingest",
+      "Validate a sales file and merge it into a dataset of the store (idempotent, atomic)");
   AddInputOptions(cmd, in.get());
   AddStoreOptions(cmd, in.get(), true);
   cmd->callback([action, in] {

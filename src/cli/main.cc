@@ -5,9 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "retailcast_version.h"
 #include "commands.h"
 #include "retailcast/status.h"
+#include "retailcast_version.h"
 
 int main(int argc, char** argv) {
   using retailcast::cli::Action;
@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
       names += (names.empty() ? "" : ", ") + sub->get_name();
     }
     if (!known) {
-      std::fprintf(stderr, "retailcast: error: unknown command '%s'; commands: %s\n", argv[1], names.c_str());
+      std::fprintf(stderr, "retailcast: error: unknown command '%s'; commands: %s\n", argv[1],
+                   names.c_str());
       return retailcast::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
     }
   }

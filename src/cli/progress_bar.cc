@@ -54,8 +54,7 @@ void ProgressBar::Finish() {
 
 void ProgressBar::Draw(size_t done, bool final_draw) {
   drawn_ = true;
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double frac = total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
   constexpr int kWidth = 30;
   int filled = static_cast<int>(frac * kWidth);

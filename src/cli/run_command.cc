@@ -46,9 +46,9 @@ Result<RunConfig> ReadConfig(const std::string& path) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("config file '" + path + "' is not a JSON object");
   }
-  static const char* kKnown[] = {"store", "dataset", "input", "models", "params", "season_length",
-                                 "horizon", "levels", "backtest", "output_dir", "artifact_name",
-                                 "threads"};
+  static const char* kKnown[] = {"store",    "dataset",       "input",         "models",
+                                 "params",   "season_length", "horizon",       "levels",
+                                 "backtest", "output_dir",    "artifact_name", "threads"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known |= it.key() == k;
@@ -58,7 +58,8 @@ Result<RunConfig> ReadConfig(const std::string& path) {
   try {
     c.store = j.value("store", c.store);
     c.dataset = j.value("dataset", c.dataset);
-    if (j.contains("input")) RETAILCAST_RETURN_IF_ERROR(InputOptionsFromJson(j["input"], &c.input).WithContext(path));
+    if (j.contains("input"))
+      RETAILCAST_RETURN_IF_ERROR(InputOptionsFromJson(j["input"], &c.input).WithContext(path));
     c.models = j.value("models", c.models);
     if (j.contains("params")) {
       for (auto it = j["params"].begin(); it != j["params"].end(); ++it) {
@@ -78,7 +79,8 @@ Result<RunConfig> ReadConfig(const std::string& path) {
     if (j.contains("backtest")) {
       const auto& b = j["backtest"];
       for (auto it = b.begin(); it != b.end(); ++it) {
-        if (it.key() != "windows" && it.key() != "step" && it.key() != "refit" && it.key() != "select_by") {
+        if (it.key() != "windows" && it.key() != "step" && it.key() != "refit" &&
+            it.key() != "select_by") {
           return Status::InvalidArgument(path + ": unknown key 'backtest." + it.key() + "'");
         }
       }
@@ -119,7 +121,9 @@ std::string Money(double v) {
   return buf;
 }
 
-void Heading(const char* step, const std::string& text) { std::printf("\n== %s: %s\n", step, text.c_str()); }
+void Heading(const char* step, const std::string& text) {
+  std::printf("\n== %s: %s\n", step, text.c_str());
+}
 
 // Per series: chosen model, first forecast with its first interval, and the horizon total;
 // then the sum over all series per period.
@@ -150,7 +154,8 @@ void PrintForecastDigest(const ForecastTable& best, int horizon) {
     const ForecastRow& r = *l.first;
     std::string range = r.lo.empty() ? "-" : Money(r.lo[0]) + " .. " + Money(r.hi[0]);
     std::printf("  %-12s %-15s %-10s %10s %24s %14s\n", id.c_str(), r.model.c_str(),
-                r.ds.ToString().c_str(), Money(r.yhat).c_str(), range.c_str(), Money(l.total).c_str());
+                r.ds.ToString().c_str(), Money(r.yhat).c_str(), range.c_str(),
+                Money(l.total).c_str());
   }
   std::printf("\nAll series together, per period:\n");
   for (const auto& [day, total] : by_date) {
@@ -162,7 +167,9 @@ Status RunPipeline(const std::string& config_path) {
   RETAILCAST_ASSIGN_OR_RETURN(RunConfig c, ReadConfig(config_path));
   std::error_code ec;
   std::filesystem::create_directories(c.output_dir, ec);
-  if (ec) return Status::IoError("cannot create output directory '" + c.output_dir + "': " + ec.message());
+  if (ec)
+    return Status::IoError("cannot create output directory '" + c.output_dir +
+                           "': " + ec.message());
   auto store_dir = std::filesystem::path(c.store).parent_path();
   if (!store_dir.empty()) std::filesystem::create_directories(store_dir, ec);
   const std::string out = c.output_dir + "/";
@@ -201,13 +208,15 @@ Status RunPipeline(const std::string& config_path) {
   bopt.season_length = c.season_length;
   std::shared_ptr<void> bar;
   bopt.progress = MakeProgress("backtest", "series", &bar);
-  RETAILCAST_ASSIGN_OR_RETURN(eval::BacktestResult backtest, eval::RunBacktest(panel, models, bopt, pool));
-  RETAILCAST_ASSIGN_OR_RETURN(eval::ModelSelection selection, eval::SelectModels(backtest, c.select_by));
+  RETAILCAST_ASSIGN_OR_RETURN(eval::BacktestResult backtest,
+                              eval::RunBacktest(panel, models, bopt, pool));
+  RETAILCAST_ASSIGN_OR_RETURN(eval::ModelSelection selection,
+                              eval::SelectModels(backtest, c.select_by));
   std::printf("%s\n", eval::FormatBacktestTable(backtest).c_str());
   std::printf("%s\n", eval::FormatSelectionSummary(selection).c_str());
   PrintBacktestIssues(backtest);
-  BacktestOutputs bout{out + "backtest_records.csv", out + "backtest_summary.csv", out + "backtest.json",
-                       out + "selection.csv"};
+  BacktestOutputs bout{out + "backtest_records.csv", out + "backtest_summary.csv",
+                       out + "backtest.json", out + "selection.csv"};
   RETAILCAST_RETURN_IF_ERROR(WriteBacktestOutputs(backtest, selection, bout));
   std::ostringstream backtest_json;
   RETAILCAST_RETURN_IF_ERROR(eval::WriteBacktestJson(backtest, backtest_json));
@@ -217,23 +226,26 @@ Status RunPipeline(const std::string& config_path) {
   RETAILCAST_ASSIGN_OR_RETURN(TrainedArtifact trained,
                               TrainAndSave(*db, name, c.dataset, panel, models, backtest_json.str(),
                                            /*promote=*/true, pool));
-  std::printf("artifact %s v%lld (id %lld), trained on %s .. %s, code %s\n", trained.record.name.c_str(),
-              static_cast<long long>(trained.record.version), static_cast<long long>(trained.record.id),
-              trained.record.train_start.c_str(), trained.record.train_end.c_str(),
-              trained.record.code_version.c_str());
+  std::printf("artifact %s v%lld (id %lld), trained on %s .. %s, code %s\n",
+              trained.record.name.c_str(), static_cast<long long>(trained.record.version),
+              static_cast<long long>(trained.record.id), trained.record.train_start.c_str(),
+              trained.record.train_end.c_str(), trained.record.code_version.c_str());
 
   Heading("5/5 forecast", std::to_string(c.horizon) + " periods from the stored artifact");
   RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord stored, db->LoadArtifact(trained.record.id));
-  RETAILCAST_ASSIGN_OR_RETURN(auto set, eval::TrainedModelSet::Deserialize(stored.state, BuiltinRegistry()));
+  RETAILCAST_ASSIGN_OR_RETURN(auto set,
+                              eval::TrainedModelSet::Deserialize(stored.state, BuiltinRegistry()));
   eval::ForecastOptions fopt;
   fopt.request.horizon = c.horizon;
   fopt.request.levels = c.levels;
   RETAILCAST_ASSIGN_OR_RETURN(eval::ForecastRun run, eval::Predict(set, fopt, pool));
   PrintSeriesErrors(run.errors);
-  nlohmann::json run_config = {{"config", config_path}, {"artifact_id", stored.id}, {"horizon", c.horizon}};
+  nlohmann::json run_config = {
+      {"config", config_path}, {"artifact_id", stored.id}, {"horizon", c.horizon}};
   RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("forecast", run_config.dump()));
   RETAILCAST_RETURN_IF_ERROR(db->SaveForecasts(run_id, run.table));
-  RETAILCAST_RETURN_IF_ERROR(db->FinishRun(run_id, "ok", nlohmann::json{{"rows", run.table.rows.size()}}.dump()));
+  RETAILCAST_RETURN_IF_ERROR(
+      db->FinishRun(run_id, "ok", nlohmann::json{{"rows", run.table.rows.size()}}.dump()));
   RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(out + "forecasts.csv", run.table));
 
   // The forecast a manager reads: per series, the model its backtest chose.
@@ -254,7 +266,8 @@ Status RunPipeline(const std::string& config_path) {
               c.dataset.c_str(), static_cast<long long>(stored.id), static_cast<long long>(run_id));
   std::printf("  %sforecasts.csv      every model, %zu rows\n", out.c_str(), run.table.rows.size());
   std::printf("  %sforecast_best.csv  the backtest-chosen model per series\n", out.c_str());
-  std::printf("  %sbacktest_summary.csv, backtest_records.csv, backtest.json, selection.csv\n", out.c_str());
+  std::printf("  %sbacktest_summary.csv, backtest_records.csv, backtest.json, selection.csv\n",
+              out.c_str());
   return Status::Ok();
 }
 
@@ -263,7 +276,8 @@ Status RunPipeline(const std::string& config_path) {
 void AddRunCommand(CLI::App& app, Action* action) {
   auto path = std::make_shared<std::string>("config/parameters.json");
   auto* cmd = app.add_subcommand(
-      "run", "The main job end to end from a JSON config: ingest, describe, backtest, train, forecast");
+      "run",
+      "The main job end to end from a JSON config: ingest, describe, backtest, train, forecast");
   cmd->add_option("--config,-c", *path, "Pipeline config (see config/parameters.json)");
   cmd->callback([action, path] { *action = [path] { return RunPipeline(*path); }; });
 }

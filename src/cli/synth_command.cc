@@ -32,8 +32,9 @@ Status RunSynth(SynthArgs a) {
     std::filesystem::create_directories(a.output, ec);
     if (ec) return Status::IoError("cannot create directory '" + a.output + "': " + ec.message());
     RETAILCAST_RETURN_IF_ERROR(synth::WriteM5Csv(a.options, a.output));
-    std::printf("wrote M5 layout for %lld series x %lld days into %s\n", static_cast<long long>(series),
-                static_cast<long long>(a.options.periods), a.output.c_str());
+    std::printf("wrote M5 layout for %lld series x %lld days into %s\n",
+                static_cast<long long>(series), static_cast<long long>(a.options.periods),
+                a.output.c_str());
     return Status::Ok();
   }
   synth::WriteStats stats;
@@ -58,29 +59,36 @@ Status RunSynth(SynthArgs a) {
 void AddSynthCommand(CLI::App& app, Action* action) {
   auto a = std::make_shared<SynthArgs>();
   auto* cmd = app.add_subcommand(
-      "synth", "Generate M5-like synthetic sales (seeded, deterministic) as long, transactions or M5 CSV");
+      "synth",
+      "Generate M5-like synthetic sales (seeded, deterministic) as long, transactions or M5 CSV");
   cmd->add_option("--stores", a->options.stores, "Stores")->check(CLI::PositiveNumber);
   auto* states = cmd->add_option("--states", a->options.states,
                                  "States the stores are spread over (default: 3, at most --stores)")
                      ->check(CLI::PositiveNumber);
-  cmd->add_option("--items", a->options.items_per_store, "Items per store")->check(CLI::PositiveNumber);
+  cmd->add_option("--items", a->options.items_per_store, "Items per store")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--days,--periods", a->options.periods, "Length of the calendar in periods")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--start", a->start, "First date (ISO)");
   cmd->add_option("--freq", a->freq, "Frequency (D, W-SAT, MS...)");
   cmd->add_option("--seed", a->options.seed, "Random seed");
   cmd->add_option("--intermittent-share", a->options.intermittent_share,
-                  "Share of intermittent-demand series")->check(CLI::Range(0.0, 1.0));
+                  "Share of intermittent-demand series")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--late-start-share", a->options.late_start_share,
-                  "Share of series that start late")->check(CLI::Range(0.0, 1.0));
+                  "Share of series that start late")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--promo-share", a->options.promo_share, "Share of promotion weeks")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--exog", a->exog, "Long format: add price, promo, holiday, temperature columns");
   cmd->add_option("--format", a->format, "long, transactions or m5")
       ->check(CLI::IsMember({"long", "transactions", "m5"}));
-  cmd->add_option("--tx-stores", a->tx_stores, "Transactions: stores to split into sale lines")->delimiter(',');
-  cmd->add_option("--customers", a->customers, "Transactions: customers per store")->check(CLI::PositiveNumber);
-  cmd->add_option("--output,-o", a->output, "Output file (a directory for --format m5)")->required();
+  cmd->add_option("--tx-stores", a->tx_stores, "Transactions: stores to split into sale lines")
+      ->delimiter(',');
+  cmd->add_option("--customers", a->customers, "Transactions: customers per store")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--output,-o", a->output, "Output file (a directory for --format m5)")
+      ->required();
   cmd->add_option("--threads", a->options.threads, "Worker threads (default: all cores)");
   cmd->callback([action, a, states] {
     a->states_given = states->count() > 0;

@@ -24,6 +24,7 @@ struct TrainedArtifact {
 Result<TrainedArtifact> TrainAndSave(store::Store& db, const std::string& name,
                                      const std::string& dataset, const Panel& panel,
                                      std::vector<eval::ModelInstance> models,
-                                     const std::string& metrics_json, bool promote, ThreadPool& pool);
+                                     const std::string& metrics_json, bool promote,
+                                     ThreadPool& pool);
 
 }  // namespace retailcast::cli

@@ -43,9 +43,9 @@ Status RunTrain(const TrainArgs& a) {
     RETAILCAST_RETURN_IF_ERROR(eval::WriteBacktestJson(result, os));
     metrics_json = os.str();
   }
-  RETAILCAST_ASSIGN_OR_RETURN(TrainedArtifact t,
-                              TrainAndSave(*db, a.name.empty() ? a.in.dataset : a.name, a.in.dataset,
-                                           panel, std::move(models), metrics_json, a.promote, pool));
+  RETAILCAST_ASSIGN_OR_RETURN(
+      TrainedArtifact t, TrainAndSave(*db, a.name.empty() ? a.in.dataset : a.name, a.in.dataset,
+                                      panel, std::move(models), metrics_json, a.promote, pool));
   std::printf("artifact %s v%lld (id %lld): %lld series x %zu models, trained on %s .. %s%s\n",
               t.record.name.c_str(), static_cast<long long>(t.record.version),
               static_cast<long long>(t.record.id), static_cast<long long>(t.record.n_series),
@@ -66,7 +66,8 @@ void AddTrainCommand(CLI::App& app, Action* action) {
   std::string names;
   for (const auto& n : BuiltinRegistry().names()) names += (names.empty() ? "" : ", ") + n;
   cmd->add_option("--model,-m", a->models, "Comma-separated models: " + names);
-  cmd->add_option("--season", a->season, "Season length (0 = frequency default)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--season", a->season, "Season length (0 = frequency default)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--params", a->params, "Parameter overrides, e.g. window_average:window_size=4");
   cmd->add_option("--name", a->name, "Artifact name (default: the dataset name)");
   cmd->add_option("--backtest-windows", a->backtest_windows,

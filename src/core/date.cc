@@ -15,7 +15,9 @@ namespace {
 
 namespace chr = std::chrono;
 
-chr::year_month_day ToChrono(Date d) { return chr::year_month_day{chr::sys_days{chr::days{d.days}}}; }
+chr::year_month_day ToChrono(Date d) {
+  return chr::year_month_day{chr::sys_days{chr::days{d.days}}};
+}
 
 bool ParseUnsigned(std::string_view s, unsigned* out) {
   if (s.empty() || s.size() > 4) return false;
@@ -52,12 +54,14 @@ bool TryParse(std::string_view text, DateFormat format, Date* out) {
   switch (format) {
     case DateFormat::kIso:
       if (!Split3(StripTime(text), '-', p) || p[0].size() != 4) return false;
-      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c)) return false;
+      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c))
+        return false;
       y = static_cast<int>(a), m = b, d = c;
       break;
     case DateFormat::kYmdSlash:
       if (!Split3(text, '/', p) || p[0].size() != 4) return false;
-      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c)) return false;
+      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c))
+        return false;
       y = static_cast<int>(a), m = b, d = c;
       break;
     case DateFormat::kDmyDash:
@@ -65,7 +69,8 @@ bool TryParse(std::string_view text, DateFormat format, Date* out) {
     case DateFormat::kMdySlash: {
       char sep = format == DateFormat::kDmyDash ? '-' : '/';
       if (!Split3(text, sep, p) || p[2].size() != 4) return false;
-      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c)) return false;
+      if (!ParseUnsigned(p[0], &a) || !ParseUnsigned(p[1], &b) || !ParseUnsigned(p[2], &c))
+        return false;
       if (p[0].size() > 2 || p[1].size() > 2) return false;
       y = static_cast<int>(c);
       if (format == DateFormat::kMdySlash) {
@@ -128,10 +133,14 @@ std::string Date::ToString() const {
 
 Result<DateFormat> ParseDateFormatName(std::string_view name) {
   static const std::pair<std::string_view, DateFormat> kNames[] = {
-      {"iso", DateFormat::kIso},           {"yyyy-mm-dd", DateFormat::kIso},
-      {"dd-mm-yyyy", DateFormat::kDmyDash}, {"dd/mm/yyyy", DateFormat::kDmySlash},
-      {"m/d/yyyy", DateFormat::kMdySlash},  {"mm/dd/yyyy", DateFormat::kMdySlash},
-      {"yyyy/mm/dd", DateFormat::kYmdSlash}, {"yyyymmdd", DateFormat::kCompact}};
+      {"iso", DateFormat::kIso},
+      {"yyyy-mm-dd", DateFormat::kIso},
+      {"dd-mm-yyyy", DateFormat::kDmyDash},
+      {"dd/mm/yyyy", DateFormat::kDmySlash},
+      {"m/d/yyyy", DateFormat::kMdySlash},
+      {"mm/dd/yyyy", DateFormat::kMdySlash},
+      {"yyyy/mm/dd", DateFormat::kYmdSlash},
+      {"yyyymmdd", DateFormat::kCompact}};
   for (const auto& [n, f] : kNames) {
     if (n == name) return f;
   }
@@ -142,12 +151,18 @@ Result<DateFormat> ParseDateFormatName(std::string_view name) {
 
 std::string_view DateFormatName(DateFormat format) {
   switch (format) {
-    case DateFormat::kIso: return "iso";
-    case DateFormat::kDmyDash: return "dd-mm-yyyy";
-    case DateFormat::kDmySlash: return "dd/mm/yyyy";
-    case DateFormat::kMdySlash: return "m/d/yyyy";
-    case DateFormat::kYmdSlash: return "yyyy/mm/dd";
-    case DateFormat::kCompact: return "yyyymmdd";
+    case DateFormat::kIso:
+      return "iso";
+    case DateFormat::kDmyDash:
+      return "dd-mm-yyyy";
+    case DateFormat::kDmySlash:
+      return "dd/mm/yyyy";
+    case DateFormat::kMdySlash:
+      return "m/d/yyyy";
+    case DateFormat::kYmdSlash:
+      return "yyyy/mm/dd";
+    case DateFormat::kCompact:
+      return "yyyymmdd";
   }
   return "iso";
 }
@@ -182,10 +197,14 @@ constexpr std::string_view kWeekdayCodes[7] = {"MON", "TUE", "WED", "THU", "FRI"
 
 int MonthsPerUnit(FrequencyUnit u) {
   switch (u) {
-    case FrequencyUnit::kMonth: return 1;
-    case FrequencyUnit::kQuarter: return 3;
-    case FrequencyUnit::kYear: return 12;
-    default: return 0;
+    case FrequencyUnit::kMonth:
+      return 1;
+    case FrequencyUnit::kQuarter:
+      return 3;
+    case FrequencyUnit::kYear:
+      return 12;
+    default:
+      return 0;
   }
 }
 
@@ -203,7 +222,8 @@ Result<Frequency> Frequency::Parse(std::string_view text) {
   if (t == "D" || t == "DAY" || t == "DAILY") return Daily();
   if (t == "MS" || t == "M" || t == "MONTH" || t == "MONTHLY") return Monthly();
   if (t == "QS" || t == "Q" || t == "QUARTER" || t == "QUARTERLY") return Quarterly();
-  if (t == "YS" || t == "Y" || t == "A" || t == "AS" || t == "YEAR" || t == "YEARLY") return Yearly();
+  if (t == "YS" || t == "Y" || t == "A" || t == "AS" || t == "YEAR" || t == "YEARLY")
+    return Yearly();
   if (t == "W" || t == "WEEK" || t == "WEEKLY") return Weekly(Weekday::kSunday);
   if (t.rfind("W-", 0) == 0 && t.size() == 5) {
     for (int i = 0; i < 7; ++i) {
@@ -216,31 +236,44 @@ Result<Frequency> Frequency::Parse(std::string_view text) {
 
 std::string Frequency::ToString() const {
   switch (unit) {
-    case FrequencyUnit::kDay: return "D";
-    case FrequencyUnit::kWeek: return "W-" + std::string(kWeekdayCodes[static_cast<int>(anchor)]);
-    case FrequencyUnit::kMonth: return "MS";
-    case FrequencyUnit::kQuarter: return "QS";
-    case FrequencyUnit::kYear: return "YS";
+    case FrequencyUnit::kDay:
+      return "D";
+    case FrequencyUnit::kWeek:
+      return "W-" + std::string(kWeekdayCodes[static_cast<int>(anchor)]);
+    case FrequencyUnit::kMonth:
+      return "MS";
+    case FrequencyUnit::kQuarter:
+      return "QS";
+    case FrequencyUnit::kYear:
+      return "YS";
   }
   return "D";
 }
 
 int Frequency::DefaultSeasonLength() const {
   switch (unit) {
-    case FrequencyUnit::kDay: return 7;
-    case FrequencyUnit::kWeek: return 52;
-    case FrequencyUnit::kMonth: return 12;
-    case FrequencyUnit::kQuarter: return 4;
-    case FrequencyUnit::kYear: return 1;
+    case FrequencyUnit::kDay:
+      return 7;
+    case FrequencyUnit::kWeek:
+      return 52;
+    case FrequencyUnit::kMonth:
+      return 12;
+    case FrequencyUnit::kQuarter:
+      return 4;
+    case FrequencyUnit::kYear:
+      return 1;
   }
   return 1;
 }
 
 Date Frequency::Advance(Date date, int64_t n) const {
   switch (unit) {
-    case FrequencyUnit::kDay: return Date{static_cast<int32_t>(date.days + n)};
-    case FrequencyUnit::kWeek: return Date{static_cast<int32_t>(date.days + 7 * n)};
-    default: break;
+    case FrequencyUnit::kDay:
+      return Date{static_cast<int32_t>(date.days + n)};
+    case FrequencyUnit::kWeek:
+      return Date{static_cast<int32_t>(date.days + 7 * n)};
+    default:
+      break;
   }
   int y = 0;
   unsigned m = 0, d = 0;
@@ -256,7 +289,8 @@ Date Frequency::Advance(Date date, int64_t n) const {
 Result<int64_t> Frequency::StepsBetween(Date from, Date to) const {
   int64_t diff = to.days - from.days;
   switch (unit) {
-    case FrequencyUnit::kDay: return diff;
+    case FrequencyUnit::kDay:
+      return diff;
     case FrequencyUnit::kWeek:
       if (diff % 7 != 0) break;
       return diff / 7;
@@ -275,26 +309,34 @@ Result<int64_t> Frequency::StepsBetween(Date from, Date to) const {
 
 bool Frequency::IsAligned(Date date) const {
   switch (unit) {
-    case FrequencyUnit::kDay: return true;
-    case FrequencyUnit::kWeek: return date.weekday() == anchor;
-    case FrequencyUnit::kMonth: return date.day() == 1;
-    case FrequencyUnit::kQuarter: return date.day() == 1 && (date.month() - 1) % 3 == 0;
-    case FrequencyUnit::kYear: return date.day() == 1 && date.month() == 1;
+    case FrequencyUnit::kDay:
+      return true;
+    case FrequencyUnit::kWeek:
+      return date.weekday() == anchor;
+    case FrequencyUnit::kMonth:
+      return date.day() == 1;
+    case FrequencyUnit::kQuarter:
+      return date.day() == 1 && (date.month() - 1) % 3 == 0;
+    case FrequencyUnit::kYear:
+      return date.day() == 1 && date.month() == 1;
   }
   return false;
 }
 
 Date Frequency::PeriodOf(Date date) const {
   switch (unit) {
-    case FrequencyUnit::kDay: return date;
+    case FrequencyUnit::kDay:
+      return date;
     case FrequencyUnit::kWeek: {
       int ahead = (static_cast<int>(anchor) - static_cast<int>(date.weekday()) + 7) % 7;
       return date + ahead;
     }
-    case FrequencyUnit::kMonth: return Date::FromYmd(date.year(), date.month(), 1);
+    case FrequencyUnit::kMonth:
+      return Date::FromYmd(date.year(), date.month(), 1);
     case FrequencyUnit::kQuarter:
       return Date::FromYmd(date.year(), ((date.month() - 1) / 3) * 3 + 1, 1);
-    case FrequencyUnit::kYear: return Date::FromYmd(date.year(), 1, 1);
+    case FrequencyUnit::kYear:
+      return Date::FromYmd(date.year(), 1, 1);
   }
   return date;
 }

@@ -135,7 +135,8 @@ size_t Panel::AddSeries(std::string_view id, Date start, std::span<const double>
 }
 
 Result<size_t> Panel::AddExogColumn(std::string name) {
-  if (FindExog(name)) return Status::InvalidArgument("exogenous column '" + name + "' exists already");
+  if (FindExog(name))
+    return Status::InvalidArgument("exogenous column '" + name + "' exists already");
   exog_names_.push_back(std::move(name));
   exog_values_.emplace_back(values_.size(), kNaN);
   return exog_names_.size() - 1;

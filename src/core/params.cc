@@ -93,7 +93,9 @@ double ParamValues::GetDouble(std::string_view name) const {
   if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
   return std::get<double>(v);
 }
-bool ParamValues::GetBool(std::string_view name) const { return std::get<bool>(Lookup(values_, name)); }
+bool ParamValues::GetBool(std::string_view name) const {
+  return std::get<bool>(Lookup(values_, name));
+}
 const std::string& ParamValues::GetString(std::string_view name) const {
   return std::get<std::string>(Lookup(values_, name));
 }
@@ -160,7 +162,8 @@ Result<std::vector<std::pair<std::string, std::string>>> SplitKeyValues(std::str
   size_t pos = 0;
   while (pos < text.size()) {
     size_t comma = text.find(',', pos);
-    std::string_view item = text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
+    std::string_view item =
+        text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
     pos = comma == std::string_view::npos ? text.size() : comma + 1;
     if (item.empty()) continue;
     size_t eq = item.find('=');
@@ -174,10 +177,14 @@ Result<std::vector<std::pair<std::string, std::string>>> SplitKeyValues(std::str
 
 std::string_view ParamTypeName(ParamType type) {
   switch (type) {
-    case ParamType::kInt: return "int";
-    case ParamType::kDouble: return "double";
-    case ParamType::kBool: return "bool";
-    case ParamType::kString: return "string";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kDouble:
+      return "double";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kString:
+      return "string";
   }
   return "?";
 }

@@ -68,10 +68,10 @@ void RunModelOnSeries(const SeriesView& view, std::span<const double> price, siz
                       SeriesOutcome* out) {
   const int64_t h = o.horizon;
   auto fail = [&](int w, const Status& s) {
-    out->errors.push_back(BacktestIssue{std::string(view.id), w, inst.spec.label,
-                                        s.WithContext("series '" + std::string(view.id) +
-                                                      "', window " + std::to_string(w) +
-                                                      ", model '" + inst.spec.label + "'")});
+    out->errors.push_back(
+        BacktestIssue{std::string(view.id), w, inst.spec.label,
+                      s.WithContext("series '" + std::string(view.id) + "', window " +
+                                    std::to_string(w) + ", model '" + inst.spec.label + "'")});
   };
   auto score = [&](int w, const Forecast& fc) {
     int64_t c = cutoffs[static_cast<size_t>(w)];
@@ -82,8 +82,7 @@ void RunModelOnSeries(const SeriesView& view, std::span<const double> price, siz
     in.forecast = &fc;
     auto m = ScoreSeries(in, o.season_length);
     if (!m.ok()) return fail(w, m.status());
-    out->records.push_back(BacktestRecord{series, w, model,
-                                          view.freq.Advance(view.start, c - 1),
+    out->records.push_back(BacktestRecord{series, w, model, view.freq.Advance(view.start, c - 1),
                                           std::move(m).value()});
   };
   if (o.refit) {
@@ -140,8 +139,10 @@ void RunModelOnSeries(const SeriesView& view, std::span<const double> price, siz
     Forecast part;
     part.mean = cut(fc->mean);
     part.levels = fc->levels;
-    for (const auto& lo : fc->lower) part.lower.push_back(lo.size() == fc->mean.size() ? cut(lo) : lo);
-    for (const auto& hi : fc->upper) part.upper.push_back(hi.size() == fc->mean.size() ? cut(hi) : hi);
+    for (const auto& lo : fc->lower)
+      part.lower.push_back(lo.size() == fc->mean.size() ? cut(lo) : lo);
+    for (const auto& hi : fc->upper)
+      part.upper.push_back(hi.size() == fc->mean.size() ? cut(hi) : hi);
     score(w, part);
   }
 }
@@ -252,8 +253,8 @@ Result<BacktestResult> RunBacktest(const Panel& panel, std::span<const ModelInst
       if (!any_actual) {
         out.skipped.push_back(BacktestIssue{
             std::string(view.id), w, "",
-            Status::DataError("series '" + std::string(view.id) + "', window " +
-                              std::to_string(w) + ": every actual of the test part is missing")});
+            Status::DataError("series '" + std::string(view.id) + "', window " + std::to_string(w) +
+                              ": every actual of the test part is missing")});
         continue;
       }
       usable[static_cast<size_t>(w)] = true;
@@ -268,8 +269,7 @@ Result<BacktestResult> RunBacktest(const Panel& panel, std::span<const ModelInst
     std::stable_sort(out.records.begin(), out.records.end(), by_window_model);
     std::stable_sort(out.errors.begin(), out.errors.end(), [&](const auto& a, const auto& b) {
       auto pos = [&](const std::string& label) {
-        return std::find(result.models.begin(), result.models.end(), label) -
-               result.models.begin();
+        return std::find(result.models.begin(), result.models.end(), label) - result.models.begin();
       };
       return std::pair(a.window, pos(a.model)) < std::pair(b.window, pos(b.model));
     });
@@ -321,9 +321,9 @@ Status WriteBacktestRecordsCsv(const BacktestResult& result, std::ostream& out) 
   for (const auto& n : names) out << ',' << n;
   out << '\n';
   for (const auto& r : result.records) {
-    out << CsvField(result.series_ids[r.series]) << ',' << r.window << ','
-        << r.cutoff.ToString() << ',' << CsvField(result.models[r.model]) << ','
-        << r.metrics.n_points << ',' << r.metrics.n_nan_actual;
+    out << CsvField(result.series_ids[r.series]) << ',' << r.window << ',' << r.cutoff.ToString()
+        << ',' << CsvField(result.models[r.model]) << ',' << r.metrics.n_points << ','
+        << r.metrics.n_nan_actual;
     for (const auto& n : names) out << ',' << Num(MetricValue(r.metrics, n));
     out << '\n';
   }
@@ -336,8 +336,8 @@ Status WriteBacktestSummaryCsv(const BacktestResult& result, std::ostream& out) 
   for (const auto& n : names) out << ',' << n;
   out << '\n';
   auto row = [&](const BacktestSummary& s) {
-    out << (s.window < 0 ? std::string() : std::to_string(s.window)) << ','
-        << CsvField(s.model) << ',' << s.metrics.n_series << ',' << s.n_failed;
+    out << (s.window < 0 ? std::string() : std::to_string(s.window)) << ',' << CsvField(s.model)
+        << ',' << s.metrics.n_series << ',' << s.n_failed;
     for (const auto& n : names) out << ',' << Num(MetricValue(s.metrics, n));
     out << '\n';
   };
@@ -350,10 +350,14 @@ Status WriteBacktestJson(const BacktestResult& result, std::ostream& out) {
   const BacktestOptions& o = result.options;
   using J = nlohmann::ordered_json;
   J doc;
-  doc["options"] = {{"horizon", o.horizon},   {"windows", o.windows},
-                    {"step", o.step},         {"refit", o.refit},
-                    {"levels", o.levels},     {"season_length", o.season_length},
-                    {"metrics", o.metrics},   {"price_column", o.price_column},
+  doc["options"] = {{"horizon", o.horizon},
+                    {"windows", o.windows},
+                    {"step", o.step},
+                    {"refit", o.refit},
+                    {"levels", o.levels},
+                    {"season_length", o.season_length},
+                    {"metrics", o.metrics},
+                    {"price_column", o.price_column},
                     {"min_train_length", o.min_train_length}};
   doc["models"] = result.models;
   std::vector<std::string> names = MetricNames(o.levels);
@@ -502,17 +506,16 @@ Result<ModelSelection> SelectModels(const BacktestResult& result, std::string_vi
       }
     }
     if (best < 0) {
-      bool any_window = std::any_of(window_scored.begin(), window_scored.end(),
-                                    [](bool b) { return b; });
+      bool any_window =
+          std::any_of(window_scored.begin(), window_scored.end(), [](bool b) { return b; });
       std::string why = any_window ? "no model has a finite " + std::string(metric) +
                                          " in every scored window of the series"
                                    : "no window of the series was scored";
-      sel.unselected.push_back(
-          BacktestIssue{result.series_ids[i], -1, "", Status::DataError(why)});
+      sel.unselected.push_back(BacktestIssue{result.series_ids[i], -1, "", Status::DataError(why)});
       continue;
     }
-    sel.choices.push_back(SeriesChoice{result.series_ids[i], result.models[static_cast<size_t>(best)],
-                                       best_score});
+    sel.choices.push_back(
+        SeriesChoice{result.series_ids[i], result.models[static_cast<size_t>(best)], best_score});
     ++sel.wins[static_cast<size_t>(best)].second;
   }
   return sel;

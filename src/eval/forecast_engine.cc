@@ -28,8 +28,8 @@ struct PairResult {
 
 }  // namespace
 
-Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry,
-                                              std::string_view names, int season_length) {
+Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry, std::string_view names,
+                                              int season_length) {
   if (season_length < 0) {
     return Status::InvalidArgument("season length must be >= 0 (0 = frequency default), got " +
                                    std::to_string(season_length));
@@ -38,21 +38,22 @@ Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry,
   size_t pos = 0;
   while (pos <= names.size()) {
     size_t comma = names.find(',', pos);
-    std::string_view item = Trim(names.substr(
-        pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    std::string_view item = Trim(
+        names.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
     pos = comma == std::string_view::npos ? names.size() + 1 : comma + 1;
     if (item.empty()) continue;
     for (const auto& s : specs) {
       if (s.name == item) {
-        return Status::InvalidArgument("model '" + std::string(item) +
-                                       "' is listed twice in '" + std::string(names) + "'");
+        return Status::InvalidArgument("model '" + std::string(item) + "' is listed twice in '" +
+                                       std::string(names) + "'");
       }
     }
     RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(item));
     std::vector<std::pair<std::string, std::string>> kv;
     if (season_length > 0) {
       for (const auto& def : entry->spec) {
-        if (def.name == "season_length") kv.emplace_back("season_length", std::to_string(season_length));
+        if (def.name == "season_length")
+          kv.emplace_back("season_length", std::to_string(season_length));
       }
     }
     RETAILCAST_ASSIGN_OR_RETURN(ParamValues params, ParseParams(entry->spec, kv, entry->name));
@@ -160,9 +161,9 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
         if (!fc.ok()) {
           out.status = fc.status();
         } else if (fc->mean.size() != static_cast<size_t>(options.request.horizon)) {
-          out.status = Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                                        " points for horizon " +
-                                        std::to_string(options.request.horizon));
+          out.status =
+              Status::Internal("model returned " + std::to_string(fc->mean.size()) +
+                               " points for horizon " + std::to_string(options.request.horizon));
         } else {
           out.forecast = std::move(fc).value();
         }
@@ -178,8 +179,8 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
     const std::string& label = models[j].spec.label;
     PairResult& r = results[k];
     if (!r.status.ok()) {
-      Status s = r.status.WithContext("series '" + std::string(panel.id(i)) + "', model '" +
-                                      label + "'");
+      Status s =
+          r.status.WithContext("series '" + std::string(panel.id(i)) + "', model '" + label + "'");
       if (options.on_error == OnModelError::kFail) return s;
       run.errors.push_back(SeriesError{std::string(panel.id(i)), label, std::move(s)});
       continue;

@@ -177,13 +177,11 @@ double Rmsse(std::span<const double> y, std::span<const double> f, double mean_s
 
 double Pinball(std::span<const double> y, std::span<const double> q, double tau) {
   RequireSameSize(y, q, "Pinball");
-  return MeanOver(y, q, [tau](double a, double b) {
-    return a >= b ? tau * (a - b) : (1 - tau) * (b - a);
-  });
+  return MeanOver(
+      y, q, [tau](double a, double b) { return a >= b ? tau * (a - b) : (1 - tau) * (b - a); });
 }
 
-double Coverage(std::span<const double> y, std::span<const double> lo,
-                std::span<const double> hi) {
+double Coverage(std::span<const double> y, std::span<const double> lo, std::span<const double> hi) {
   RequireSameSize(y, lo, "Coverage");
   RequireSameSize(y, hi, "Coverage");
   if (!FiniteWhereKnown(y, lo) || !FiniteWhereKnown(y, hi)) return kNaN;
@@ -218,8 +216,8 @@ double Msis(std::span<const double> y, std::span<const double> lo, std::span<con
 }
 
 double Spl(std::span<const double> y, std::span<const double> lo95, std::span<const double> lo80,
-           std::span<const double> mean, std::span<const double> hi80,
-           std::span<const double> hi95, double scale1) {
+           std::span<const double> mean, std::span<const double> hi80, std::span<const double> hi95,
+           double scale1) {
   const std::span<const double> paths[5] = {lo95, lo80, mean, hi80, hi95};
   const double taus[5] = {0.025, 0.1, 0.5, 0.9, 0.975};
   for (const auto& p : paths) {
@@ -259,7 +257,8 @@ Result<SeriesMetrics> ScoreSeries(const ScoreInput& input, int season_length) {
   }
   for (size_t l = 0; l < fc->levels.size(); ++l) {
     if (fc->lower[l].size() != h || fc->upper[l].size() != h) {
-      return Status::InvalidArgument("interval bounds of a forecast differ in length from its mean");
+      return Status::InvalidArgument(
+          "interval bounds of a forecast differ in length from its mean");
     }
   }
   if (!input.train_price.empty() && input.train_price.size() != input.train.size()) {
@@ -377,7 +376,7 @@ std::string CoverageName(double level) {
 
 namespace {
 
-const char* const kBaseNames[] = {"MAE",  "RMSE",     "MAPE", "sMAPE", "MASE", "RMSSE",
+const char* const kBaseNames[] = {"MAE",  "RMSE",     "MAPE", "sMAPE", "MASE",  "RMSSE",
                                   "bias", "rel_bias", "MSIS", "SPL",   "WRMSSE"};
 
 template <typename M>

@@ -33,9 +33,8 @@ Result<std::vector<ModelInstance>> SpecsFromJson(const std::string& text,
   if (arr.is_discarded() || !arr.is_array()) return Corrupt("the model specs are not a JSON array");
   std::vector<ModelSpec> specs;
   for (const auto& o : arr) {
-    if (!o.is_object() || !o.contains("name") || !o["name"].is_string() ||
-        !o.contains("label") || !o["label"].is_string() || !o.contains("params") ||
-        !o["params"].is_object()) {
+    if (!o.is_object() || !o.contains("name") || !o["name"].is_string() || !o.contains("label") ||
+        !o["label"].is_string() || !o.contains("params") || !o["params"].is_object()) {
       return Corrupt("a model spec lacks a string name, a string label or a params object: " +
                      o.dump());
     }
@@ -156,8 +155,8 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
     if (panel.length(i) == 0) {
       status[k] = Status::DataError("series has no observations");
     } else {
-      auto fitted = internal::GuardModelCall(
-          [&] { return models[j].estimator->Fit(panel.series(i)); });
+      auto fitted =
+          internal::GuardModelCall([&] { return models[j].estimator->Fit(panel.series(i)); });
       if (!fitted.ok()) {
         status[k] = fitted.status();
       } else {

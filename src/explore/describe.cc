@@ -98,7 +98,8 @@ std::string Num(double v) {
 
 std::string Pct(size_t part, size_t whole) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  std::snprintf(buf, sizeof buf, "%.1f%%",
+                whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return buf;
 }
 
@@ -106,11 +107,16 @@ std::string Pct(size_t part, size_t whole) {
 
 std::string_view DemandClassName(DemandClass c) {
   switch (c) {
-    case DemandClass::kSmooth: return "smooth";
-    case DemandClass::kErratic: return "erratic";
-    case DemandClass::kIntermittent: return "intermittent";
-    case DemandClass::kLumpy: return "lumpy";
-    case DemandClass::kNoDemand: return "no demand";
+    case DemandClass::kSmooth:
+      return "smooth";
+    case DemandClass::kErratic:
+      return "erratic";
+    case DemandClass::kIntermittent:
+      return "intermittent";
+    case DemandClass::kLumpy:
+      return "lumpy";
+    case DemandClass::kNoDemand:
+      return "no demand";
   }
   return "?";
 }
@@ -140,7 +146,9 @@ SeriesStats DescribeSeries(const SeriesView& series, int season_length) {
   if (nonzero > 0) {
     s.adi = static_cast<double>(observed) / static_cast<double>(nonzero);
     double mean_nz = sum_nz / static_cast<double>(nonzero);
-    double var_nz = nonzero > 1 ? (sum_nz2 - nonzero * mean_nz * mean_nz) / static_cast<double>(nonzero - 1) : 0;
+    double var_nz = nonzero > 1
+                        ? (sum_nz2 - nonzero * mean_nz * mean_nz) / static_cast<double>(nonzero - 1)
+                        : 0;
     s.cv2 = mean_nz != 0 ? std::max(0.0, var_nz) / (mean_nz * mean_nz) : 0;
     bool intermittent = s.adi >= 1.32;
     bool variable = s.cv2 >= 0.49;
@@ -156,10 +164,12 @@ SeriesStats DescribeSeries(const SeriesView& series, int season_length) {
 }
 
 Result<PanelSummary> DescribePanel(const Panel& panel, const DescribeOptions& options) {
-  if (panel.num_series() == 0) return Status::InvalidArgument("the panel has no series to describe");
+  if (panel.num_series() == 0)
+    return Status::InvalidArgument("the panel has no series to describe");
   PanelSummary out;
   out.freq = panel.freq();
-  out.season_length = options.season_length > 0 ? options.season_length : panel.freq().DefaultSeasonLength();
+  out.season_length =
+      options.season_length > 0 ? options.season_length : panel.freq().DefaultSeasonLength();
   out.series = panel.num_series();
   out.values = panel.num_values();
   out.first_date = panel.start(0);
@@ -180,7 +190,8 @@ Result<PanelSummary> DescribePanel(const Panel& panel, const DescribeOptions& op
     auto y = panel.values(i);
     for (size_t t = 0; t < y.size(); ++t) {
       if (y[t] < 0) out.negatives++;
-      if (!std::isnan(y[t])) totals_by_date[panel.freq().Advance(panel.start(i), static_cast<int64_t>(t)).days] += y[t];
+      if (!std::isnan(y[t]))
+        totals_by_date[panel.freq().Advance(panel.start(i), static_cast<int64_t>(t)).days] += y[t];
     }
     out.first_date = std::min(out.first_date, panel.start(i));
     out.last_date = std::max(out.last_date, panel.end(i));
@@ -192,16 +203,21 @@ Result<PanelSummary> DescribePanel(const Panel& panel, const DescribeOptions& op
   out.max_length = lengths.back();
   out.median_length = lengths[lengths.size() / 2];
   out.mean_seasonal_strength =
-      out.seasonal_strength_series > 0 ? strength_sum / static_cast<double>(out.seasonal_strength_series) : std::nan("");
+      out.seasonal_strength_series > 0
+          ? strength_sum / static_cast<double>(out.seasonal_strength_series)
+          : std::nan("");
   for (size_t k = 0; k < panel.num_exog(); ++k) out.exog_columns.push_back(panel.exog_name(k));
-  for (size_t a = 0; a < panel.num_attributes(); ++a) out.attributes.push_back(panel.attribute_name(a));
+  for (size_t a = 0; a < panel.num_attributes(); ++a)
+    out.attributes.push_back(panel.attribute_name(a));
   std::vector<const SeriesStats*> order;
   for (const auto& s : out.per_series) order.push_back(&s);
   std::stable_sort(order.begin(), order.end(),
                    [](const SeriesStats* a, const SeriesStats* b) { return a->total > b->total; });
-  for (size_t k = 0; k < order.size() && static_cast<int>(k) < options.top_k; ++k) out.top_sellers.push_back(*order[k]);
+  for (size_t k = 0; k < order.size() && static_cast<int>(k) < options.top_k; ++k)
+    out.top_sellers.push_back(*order[k]);
   size_t skip = totals_by_date.size() > static_cast<size_t>(options.last_periods)
-                    ? totals_by_date.size() - static_cast<size_t>(options.last_periods) : 0;
+                    ? totals_by_date.size() - static_cast<size_t>(options.last_periods)
+                    : 0;
   for (const auto& [day, total] : totals_by_date) {
     if (skip > 0) {
       --skip;
@@ -217,14 +233,16 @@ std::string FormatSummary(const PanelSummary& s) {
   os << "Series:        " << s.series << " (" << s.values << " periods in all)\n";
   os << "Frequency:     " << s.freq.ToString() << ", season length " << s.season_length << "\n";
   os << "Date range:    " << s.first_date.ToString() << " .. " << s.last_date.ToString() << "\n";
-  os << "Length:        min " << s.min_length << ", median " << s.median_length << ", max " << s.max_length << "\n";
+  os << "Length:        min " << s.min_length << ", median " << s.median_length << ", max "
+     << s.max_length << "\n";
   os << "Missing:       " << s.missing << " (" << Pct(s.missing, s.values) << ")\n";
   os << "Zeros:         " << s.zeros << " (" << Pct(s.zeros, s.values) << ")\n";
   os << "Negatives:     " << s.negatives << " (returns)\n";
   os << "Total:         " << Num(s.total) << "\n";
   os << "Demand classes: ";
   for (int c = 0; c < 5; ++c) {
-    os << (c ? ", " : "") << DemandClassName(static_cast<DemandClass>(c)) << " " << s.demand_class_counts[c];
+    os << (c ? ", " : "") << DemandClassName(static_cast<DemandClass>(c)) << " "
+       << s.demand_class_counts[c];
   }
   os << "\nSeasonality:   mean strength " << Num(s.mean_seasonal_strength) << " over "
      << s.seasonal_strength_series << " series with two full seasons (0 = none, 1 = pure season)\n";
@@ -240,16 +258,20 @@ std::string FormatSummary(const PanelSummary& s) {
   }
   os << "\nTop sellers (by total):\n";
   char line[256];
-  std::snprintf(line, sizeof line, "  %-28s %12s %10s %8s %14s %9s\n", "series", "total", "mean", "zeros", "class", "season");
+  std::snprintf(line, sizeof line, "  %-28s %12s %10s %8s %14s %9s\n", "series", "total", "mean",
+                "zeros", "class", "season");
   os << line;
   for (const auto& t : s.top_sellers) {
-    std::snprintf(line, sizeof line, "  %-28.28s %12s %10s %8s %14s %9s\n", t.id.c_str(), Num(t.total).c_str(),
-                  Num(t.mean).c_str(), Pct(static_cast<size_t>(t.zeros), static_cast<size_t>(t.length)).c_str(),
-                  std::string(DemandClassName(t.demand_class)).c_str(), Num(t.seasonal_strength).c_str());
+    std::snprintf(line, sizeof line, "  %-28.28s %12s %10s %8s %14s %9s\n", t.id.c_str(),
+                  Num(t.total).c_str(), Num(t.mean).c_str(),
+                  Pct(static_cast<size_t>(t.zeros), static_cast<size_t>(t.length)).c_str(),
+                  std::string(DemandClassName(t.demand_class)).c_str(),
+                  Num(t.seasonal_strength).c_str());
     os << line;
   }
   os << "\nTotals of the last " << s.recent_totals.size() << " periods (all series):\n";
-  for (const auto& [d, total] : s.recent_totals) os << "  " << d.ToString() << "  " << Num(total) << "\n";
+  for (const auto& [d, total] : s.recent_totals)
+    os << "  " << d.ToString() << "  " << Num(total) << "\n";
   return os.str();
 }
 
@@ -268,22 +290,29 @@ std::string SummaryToJson(const PanelSummary& s) {
   j["negatives"] = s.negatives;
   j["total"] = s.total;
   for (int c = 0; c < 5; ++c) {
-    j["demand_classes"][std::string(DemandClassName(static_cast<DemandClass>(c)))] = s.demand_class_counts[c];
+    j["demand_classes"][std::string(DemandClassName(static_cast<DemandClass>(c)))] =
+        s.demand_class_counts[c];
   }
   j["mean_seasonal_strength"] = num(s.mean_seasonal_strength);
   j["exogenous"] = s.exog_columns;
   j["attributes"] = s.attributes;
   auto series_json = [&](const SeriesStats& t) {
-    return nlohmann::ordered_json{{"id", t.id}, {"length", t.length}, {"missing", t.missing},
-                                  {"zeros", t.zeros}, {"total", t.total}, {"mean", num(t.mean)},
-                                  {"adi", num(t.adi)}, {"cv2", num(t.cv2)},
+    return nlohmann::ordered_json{{"id", t.id},
+                                  {"length", t.length},
+                                  {"missing", t.missing},
+                                  {"zeros", t.zeros},
+                                  {"total", t.total},
+                                  {"mean", num(t.mean)},
+                                  {"adi", num(t.adi)},
+                                  {"cv2", num(t.cv2)},
                                   {"demand_class", std::string(DemandClassName(t.demand_class))},
                                   {"seasonal_strength", num(t.seasonal_strength)}};
   };
   j["top_sellers"] = nlohmann::ordered_json::array();
   for (const auto& t : s.top_sellers) j["top_sellers"].push_back(series_json(t));
   j["recent_totals"] = nlohmann::ordered_json::array();
-  for (const auto& [d, total] : s.recent_totals) j["recent_totals"].push_back({{"ds", d.ToString()}, {"total", total}});
+  for (const auto& [d, total] : s.recent_totals)
+    j["recent_totals"].push_back({{"ds", d.ToString()}, {"total", total}});
   j["per_series"] = nlohmann::ordered_json::array();
   for (const auto& t : s.per_series) j["per_series"].push_back(series_json(t));
   return j.dump(2);

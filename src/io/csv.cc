@@ -153,8 +153,8 @@ Status CsvReader::ReadHeader() {
                              ": the file is empty (expected a header row with column names)");
   }
   if (!rec.error.empty()) {
-    return Status::DataError(file_->name() + ":" + std::to_string(rec.line) + ": bad header: " +
-                             std::string(rec.error));
+    return Status::DataError(file_->name() + ":" + std::to_string(rec.line) +
+                             ": bad header: " + std::string(rec.error));
   }
   header_.clear();
   for (std::string_view f : rec.fields) header_.emplace_back(f);
@@ -240,8 +240,9 @@ bool CsvReader::Next(CsvRecord* record) {
       }
       if (p < end_ && !stop[static_cast<unsigned char>(d[p])]) {
         if (record->error.empty()) {
-          record->error = "unexpected text after a closing quote (a quote inside a quoted field "
-                          "must be doubled: \"\")";
+          record->error =
+              "unexpected text after a closing quote (a quote inside a quoted field "
+              "must be doubled: \"\")";
           record->error_column = static_cast<int>(num_refs_);
         }
         while (p < end_ && !stop[static_cast<unsigned char>(d[p])]) ++p;
@@ -328,8 +329,10 @@ NumberParse ParseFlag(std::string_view text, double* out) {
 
 NumberParse ParseValue(std::string_view text, ValueKind kind, double* out) {
   switch (kind) {
-    case ValueKind::kNumber: return ParseNumber(text, out);
-    case ValueKind::kFlag: return ParseFlag(text, out);
+    case ValueKind::kNumber:
+      return ParseNumber(text, out);
+    case ValueKind::kFlag:
+      return ParseFlag(text, out);
     case ValueKind::kIndicator: {
       double v = 0;
       NumberParse r = ParseFlag(text, &v);

@@ -47,8 +47,9 @@ Result<LoadedPanel> WalmartRecruiting(const std::string& dir) {
 
   // features.csv is per store and week; read it as a panel keyed by Store (Temperature as the
   // "target" only to reuse the reader) and join it on Store + Date.
-  static const std::vector<std::string> kFeatures = {
-      "Fuel_Price", "MarkDown1", "MarkDown2", "MarkDown3", "MarkDown4", "MarkDown5", "CPI", "Unemployment"};
+  static const std::vector<std::string> kFeatures = {"Fuel_Price", "MarkDown1",   "MarkDown2",
+                                                     "MarkDown3",  "MarkDown4",   "MarkDown5",
+                                                     "CPI",        "Unemployment"};
   LongCsvOptions feat;
   feat.id_columns = {"Store"};
   feat.date_column = "Date";
@@ -71,11 +72,12 @@ Result<LoadedPanel> WalmartRecruiting(const std::string& dir) {
   CsvRecord rec;
   while (sr.Next(&rec)) {
     if (!rec.error.empty() || rec.fields.size() != sr.header().size()) {
-      return Status::DataError(stores_path + ":" + std::to_string(rec.line) + ": malformed row (raw: '" +
-                               std::string(rec.raw) + "')");
+      return Status::DataError(stores_path + ":" + std::to_string(rec.line) +
+                               ": malformed row (raw: '" + std::string(rec.raw) + "')");
     }
     stores[std::string(rec.fields[static_cast<size_t>(s_idx)])] = {
-        std::string(rec.fields[static_cast<size_t>(t_idx)]), std::string(rec.fields[static_cast<size_t>(z_idx)])};
+        std::string(rec.fields[static_cast<size_t>(t_idx)]),
+        std::string(rec.fields[static_cast<size_t>(z_idx)])};
   }
 
   LoadedPanel out;
@@ -100,8 +102,10 @@ Result<LoadedPanel> WalmartRecruiting(const std::string& dir) {
   for (size_t i = 0; i < sp.num_series(); ++i) {
     std::string_view store = sp.attribute(0, i);
     auto st = stores.find(store);
-    std::string_view type = st == stores.end() ? std::string_view() : std::string_view(st->second.first);
-    std::string_view size = st == stores.end() ? std::string_view() : std::string_view(st->second.second);
+    std::string_view type =
+        st == stores.end() ? std::string_view() : std::string_view(st->second.first);
+    std::string_view size =
+        st == stores.end() ? std::string_view() : std::string_view(st->second.second);
     if (st == stores.end()) ++missing_store;
     std::string_view attrs[] = {store, sp.attribute(1, i), type, size};
     size_t pi = p.AddSeries(sp.id(i), sp.start(i), sp.values(i), attrs);
@@ -120,7 +124,8 @@ Result<LoadedPanel> WalmartRecruiting(const std::string& dir) {
     }
   }
   if (missing_store > 0) {
-    out.report.AddWarning(std::to_string(missing_store) + " series have a Store missing from stores.csv");
+    out.report.AddWarning(std::to_string(missing_store) +
+                          " series have a Store missing from stores.csv");
   }
   return out;
 }
@@ -173,7 +178,8 @@ Result<LoadedPanel> ProphetExamples(const std::string& dir, const std::vector<st
     o.fixed_id = stem;
     o.freq = freq;
     o.date_format = DateFormat::kIso;
-    RETAILCAST_ASSIGN_OR_RETURN(LoadedPanel part, ReadLongCsv(Join(dir, "prophet_examples", stem + ".csv"), o));
+    RETAILCAST_ASSIGN_OR_RETURN(LoadedPanel part,
+                                ReadLongCsv(Join(dir, "prophet_examples", stem + ".csv"), o));
     parts.push_back(std::move(part));
   }
   // Stems are given in byte order, so the series stay sorted by id.
@@ -182,7 +188,8 @@ Result<LoadedPanel> ProphetExamples(const std::string& dir, const std::vector<st
   out.panel.Reserve(parts.size(), values);
   for (size_t i = 0; i < parts.size(); ++i) {
     const Panel& p = parts[i].panel;
-    for (size_t s = 0; s < p.num_series(); ++s) out.panel.AddSeries(p.id(s), p.start(s), p.values(s));
+    for (size_t s = 0; s < p.num_series(); ++s)
+      out.panel.AddSeries(p.id(s), p.start(s), p.values(s));
     if (i == 0) {
       out.report = std::move(parts[i].report);
     } else {
@@ -196,13 +203,22 @@ Result<LoadedPanel> ProphetExamples(const std::string& dir, const std::vector<st
 
 std::vector<SharedDatasetInfo> ListSharedDatasets() {
   return {
-      {"walmart_store_sales", "45 weekly (W-FRI) Walmart store series with holiday flag, temperature, fuel price, CPI, unemployment"},
-      {"walmart_recruiting", "3,331 weekly Walmart store/department series with features.csv markdowns and stores.csv type/size"},
+      {"walmart_store_sales",
+       "45 weekly (W-FRI) Walmart store series with holiday flag, temperature, fuel price, CPI, "
+       "unemployment"},
+      {"walmart_recruiting",
+       "3,331 weekly Walmart store/department series with features.csv markdowns and stores.csv "
+       "type/size"},
       {"m5_subset", "290 daily M5 item/store series with sell price, SNAP and event flags"},
-      {"superstore", "Superstore order lines aggregated weekly (W-SUN) by Category: units, revenue, lines, customers"},
-      {"rossmann_subset", "100 daily Rossmann store series with customers, open, promo, school and state holidays"},
-      {"prophet_examples", "the 5 daily Prophet example series (Wikipedia page views, pedestrians)"},
-      {"prophet_examples_monthly", "the 2 monthly Prophet example series (air passengers, US retail sales)"},
+      {"superstore",
+       "Superstore order lines aggregated weekly (W-SUN) by Category: units, revenue, lines, "
+       "customers"},
+      {"rossmann_subset",
+       "100 daily Rossmann store series with customers, open, promo, school and state holidays"},
+      {"prophet_examples",
+       "the 5 daily Prophet example series (Wikipedia page views, pedestrians)"},
+      {"prophet_examples_monthly",
+       "the 2 monthly Prophet example series (air passengers, US retail sales)"},
   };
 }
 
@@ -212,8 +228,10 @@ Result<LoadedPanel> LoadSharedDataset(std::string_view name, const std::string& 
   for (const SharedDatasetInfo& info : ListSharedDatasets()) known = known || info.name == name;
   if (!known) {
     std::string names;
-    for (const SharedDatasetInfo& info : ListSharedDatasets()) names += (names.empty() ? "" : ", ") + info.name;
-    return Status::InvalidArgument("unknown dataset '" + std::string(name) + "'; expected one of " + names);
+    for (const SharedDatasetInfo& info : ListSharedDatasets())
+      names += (names.empty() ? "" : ", ") + info.name;
+    return Status::InvalidArgument("unknown dataset '" + std::string(name) + "'; expected one of " +
+                                   names);
   }
   if (!std::filesystem::is_directory(d)) {
     return Status::NotFound("shared data directory '" + d + "' does not exist");
@@ -225,13 +243,15 @@ Result<LoadedPanel> LoadSharedDataset(std::string_view name, const std::string& 
   if (name == "superstore") r = Superstore(d);
   if (name == "rossmann_subset") r = Rossmann(d);
   if (name == "prophet_examples") {
-    r = ProphetExamples(d,
-                        {"example_pedestrians_covid", "example_wp_log_R", "example_wp_log_R_outliers1",
-                         "example_wp_log_R_outliers2", "example_wp_log_peyton_manning"},
-                        Frequency::Daily());
+    r = ProphetExamples(
+        d,
+        {"example_pedestrians_covid", "example_wp_log_R", "example_wp_log_R_outliers1",
+         "example_wp_log_R_outliers2", "example_wp_log_peyton_manning"},
+        Frequency::Daily());
   }
   if (name == "prophet_examples_monthly") {
-    r = ProphetExamples(d, {"example_air_passengers", "example_retail_sales"}, Frequency::Monthly());
+    r = ProphetExamples(d, {"example_air_passengers", "example_retail_sales"},
+                        Frequency::Monthly());
   }
   if (!r.ok()) return r.status().WithContext("loading dataset '" + std::string(name) + "'");
   return r;

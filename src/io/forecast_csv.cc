@@ -54,10 +54,10 @@ Result<std::string> FormatForecastCsv(const ForecastTable& table) {
   for (size_t i = 0; i < table.rows.size(); ++i) {
     const ForecastRow& r = table.rows[i];
     if (r.lo.size() != table.levels.size() || r.hi.size() != table.levels.size()) {
-      return Status::InvalidArgument("forecast row " + std::to_string(i) + " (series '" + r.unique_id +
-                                     "') has " + std::to_string(r.lo.size()) + " lower and " +
-                                     std::to_string(r.hi.size()) + " upper bounds for " +
-                                     std::to_string(table.levels.size()) + " levels");
+      return Status::InvalidArgument(
+          "forecast row " + std::to_string(i) + " (series '" + r.unique_id + "') has " +
+          std::to_string(r.lo.size()) + " lower and " + std::to_string(r.hi.size()) +
+          " upper bounds for " + std::to_string(table.levels.size()) + " levels");
     }
     AppendCsvField(&out, r.unique_id);
     out += ',';
@@ -100,7 +100,8 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
     if (ParseNumber(level_text, &level) != NumberParse::kOk) continue;
     int hi = r.FindColumn("hi" + level_text);
     if (hi < 0) {
-      return Status::DataError(path + ": column '" + h + "' has no matching 'hi" + level_text + "' column");
+      return Status::DataError(path + ": column '" + h + "' has no matching 'hi" + level_text +
+                               "' column");
     }
     table.levels.push_back(level);
     bounds.emplace_back(static_cast<int>(c), hi);
@@ -109,8 +110,9 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
   CsvRecord rec;
   std::string reason;
   auto error = [&](int field, const std::string& why) {
-    return Status::DataError(path + ":" + std::to_string(rec.line) + ":" + std::to_string(field + 1) +
-                             ": " + why + " (raw: '" + std::string(rec.raw.substr(0, 200)) + "')");
+    return Status::DataError(path + ":" + std::to_string(rec.line) + ":" +
+                             std::to_string(field + 1) + ": " + why + " (raw: '" +
+                             std::string(rec.raw.substr(0, 200)) + "')");
   };
   auto number = [&](int field, double* out) -> Status {
     std::string_view t = rec.fields[static_cast<size_t>(field)];
@@ -128,7 +130,8 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
     }
     ForecastRow row;
     row.unique_id = std::string(rec.fields[static_cast<size_t>(id_idx)]);
-    if (!dates.Parse(rec.fields[static_cast<size_t>(ds_idx)], &row.ds, &reason)) return error(ds_idx, reason);
+    if (!dates.Parse(rec.fields[static_cast<size_t>(ds_idx)], &row.ds, &reason))
+      return error(ds_idx, reason);
     row.model = std::string(rec.fields[static_cast<size_t>(model_idx)]);
     RETAILCAST_RETURN_IF_ERROR(number(yhat_idx, &row.yhat));
     row.lo.resize(bounds.size());

@@ -16,16 +16,26 @@ Result<OnError> ParseOnError(std::string_view text) {
 
 std::string_view RowErrorKindName(RowErrorKind kind) {
   switch (kind) {
-    case RowErrorKind::kSyntax: return "syntax";
-    case RowErrorKind::kFieldCount: return "field_count";
-    case RowErrorKind::kBadNumber: return "bad_number";
-    case RowErrorKind::kMissingValue: return "missing_value";
-    case RowErrorKind::kBadDate: return "bad_date";
-    case RowErrorKind::kOffGrid: return "off_grid";
-    case RowErrorKind::kDuplicate: return "duplicate";
-    case RowErrorKind::kNegative: return "negative";
-    case RowErrorKind::kAttributeChanged: return "attribute_changed";
-    case RowErrorKind::kUnknownKey: return "unknown_key";
+    case RowErrorKind::kSyntax:
+      return "syntax";
+    case RowErrorKind::kFieldCount:
+      return "field_count";
+    case RowErrorKind::kBadNumber:
+      return "bad_number";
+    case RowErrorKind::kMissingValue:
+      return "missing_value";
+    case RowErrorKind::kBadDate:
+      return "bad_date";
+    case RowErrorKind::kOffGrid:
+      return "off_grid";
+    case RowErrorKind::kDuplicate:
+      return "duplicate";
+    case RowErrorKind::kNegative:
+      return "negative";
+    case RowErrorKind::kAttributeChanged:
+      return "attribute_changed";
+    case RowErrorKind::kUnknownKey:
+      return "unknown_key";
   }
   return "syntax";
 }
@@ -86,9 +96,8 @@ void IngestReport::AddError(RowError error) {
   if (errors.size() < kMaxKeptErrors) errors.push_back(std::move(error));
 }
 
-void IngestReport::AddError(std::string_view file, int64_t line, int column,
-                            std::string_view field, std::string_view raw, std::string reason,
-                            RowErrorKind kind) {
+void IngestReport::AddError(std::string_view file, int64_t line, int column, std::string_view field,
+                            std::string_view raw, std::string reason, RowErrorKind kind) {
   ++error_count;
   if (errors.size() >= kMaxKeptErrors) return;
   RowError e;
@@ -117,8 +126,9 @@ Status IngestReport::ToStatus(size_t max_shown) const {
   for (const RowError& e : errors) kinds.insert(e.kind);
   msg += "\nPossible fixes:";
   for (RowErrorKind k : kinds) msg += "\n  - " + std::string(FixFor(k));
-  msg += "\n  - or pass --on-error=skip to load the good rows and write the bad ones to a "
-         "rejects file";
+  msg +=
+      "\n  - or pass --on-error=skip to load the good rows and write the bad ones to a "
+      "rejects file";
   return Status::DataError(msg);
 }
 

@@ -50,14 +50,14 @@ bool DateParser::Parse(std::string_view text, Date* out, std::string* reason) {
     return false;
   }
   if (HasTimeOfDay(text)) {
-    *reason = "'" + std::string(text) +
-              "' has a time of day; only daily and coarser data is supported";
+    *reason =
+        "'" + std::string(text) + "' has a time of day; only daily and coarser data is supported";
     return false;
   }
   Result<Date> d = ParseDate(text, format_);
   if (!d.ok()) {
-    *reason = "cannot parse date '" + std::string(text) + "' as " +
-              std::string(DateFormatName(format_));
+    *reason =
+        "cannot parse date '" + std::string(text) + "' as " + std::string(DateFormatName(format_));
     return false;
   }
   *out = *d;

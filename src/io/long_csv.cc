@@ -38,13 +38,16 @@ constexpr int64_t kEpochWeekday = 3;
 
 std::optional<int64_t> PeriodNumber(Date date, const Frequency& freq) {
   switch (freq.unit) {
-    case FrequencyUnit::kDay: return date.days;
+    case FrequencyUnit::kDay:
+      return date.days;
     case FrequencyUnit::kWeek: {
-      int64_t shifted = static_cast<int64_t>(date.days) - (static_cast<int64_t>(freq.anchor) - kEpochWeekday);
+      int64_t shifted =
+          static_cast<int64_t>(date.days) - (static_cast<int64_t>(freq.anchor) - kEpochWeekday);
       if (shifted % 7 != 0) return std::nullopt;
       return shifted / 7;
     }
-    default: break;
+    default:
+      break;
   }
   int y = 0;
   unsigned m = 0, d = 0;
@@ -52,26 +55,36 @@ std::optional<int64_t> PeriodNumber(Date date, const Frequency& freq) {
   if (d != 1) return std::nullopt;
   int64_t months = static_cast<int64_t>(y) * 12 + (m - 1);
   switch (freq.unit) {
-    case FrequencyUnit::kMonth: return months;
+    case FrequencyUnit::kMonth:
+      return months;
     case FrequencyUnit::kQuarter:
       if ((m - 1) % 3 != 0) return std::nullopt;
       return months / 3;
     case FrequencyUnit::kYear:
       if (m != 1) return std::nullopt;
       return y;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
 Date DateOfPeriod(int64_t period, const Frequency& freq) {
   int64_t months = 0;
   switch (freq.unit) {
-    case FrequencyUnit::kDay: return Date{static_cast<int32_t>(period)};
+    case FrequencyUnit::kDay:
+      return Date{static_cast<int32_t>(period)};
     case FrequencyUnit::kWeek:
-      return Date{static_cast<int32_t>(period * 7 + static_cast<int64_t>(freq.anchor) - kEpochWeekday)};
-    case FrequencyUnit::kMonth: months = period; break;
-    case FrequencyUnit::kQuarter: months = period * 3; break;
-    case FrequencyUnit::kYear: months = period * 12; break;
+      return Date{
+          static_cast<int32_t>(period * 7 + static_cast<int64_t>(freq.anchor) - kEpochWeekday)};
+    case FrequencyUnit::kMonth:
+      months = period;
+      break;
+    case FrequencyUnit::kQuarter:
+      months = period * 3;
+      break;
+    case FrequencyUnit::kYear:
+      months = period * 12;
+      break;
   }
   int64_t y = FloorDiv(months, 12);
   return Date::FromYmd(static_cast<int>(y), static_cast<unsigned>(months - y * 12 + 1), 1);
@@ -98,10 +111,14 @@ std::string OffGridReason(Date date, const Frequency& freq) {
     case FrequencyUnit::kWeek:
       return s + " is a " + std::string(WeekdayName(date.weekday())) + "; " + freq.ToString() +
              " periods fall on a " + std::string(WeekdayName(freq.anchor));
-    case FrequencyUnit::kMonth: return s + " is not the 1st of a month (frequency MS)";
-    case FrequencyUnit::kQuarter: return s + " is not the 1st day of a quarter (frequency QS)";
-    case FrequencyUnit::kYear: return s + " is not January 1st (frequency YS)";
-    default: return s + " is not on the " + freq.ToString() + " grid";
+    case FrequencyUnit::kMonth:
+      return s + " is not the 1st of a month (frequency MS)";
+    case FrequencyUnit::kQuarter:
+      return s + " is not the 1st day of a quarter (frequency QS)";
+    case FrequencyUnit::kYear:
+      return s + " is not January 1st (frequency YS)";
+    default:
+      return s + " is not on the " + freq.ToString() + " grid";
   }
 }
 
@@ -225,9 +242,10 @@ Status LongReader::ResolveColumns() {
       id_idx_.push_back(idx);
     }
   }
-  RETAILCAST_ASSIGN_OR_RETURN(date_idx_, internal::RequireColumn(reader_, options_.date_column, "date"));
-  RETAILCAST_ASSIGN_OR_RETURN(value_idx_,
-                              internal::RequireColumn(reader_, options_.value_column, "target value"));
+  RETAILCAST_ASSIGN_OR_RETURN(date_idx_,
+                              internal::RequireColumn(reader_, options_.date_column, "date"));
+  RETAILCAST_ASSIGN_OR_RETURN(
+      value_idx_, internal::RequireColumn(reader_, options_.value_column, "target value"));
   for (const ColumnSpec& c : options_.exog_columns) {
     RETAILCAST_ASSIGN_OR_RETURN(int idx, internal::RequireColumn(reader_, c.name, "exogenous"));
     exog_idx_.push_back(idx);
@@ -303,7 +321,8 @@ Status LongReader::Prescan() {
       if (!dates_) dates_.emplace(*format);
       Date d;
       if (!dates_->Parse(date_text, &d, &reason)) continue;
-      auto it = std::find_if(by_id.begin(), by_id.end(), [&](const auto& p) { return p.first == id; });
+      auto it =
+          std::find_if(by_id.begin(), by_id.end(), [&](const auto& p) { return p.first == id; });
       if (it == by_id.end()) {
         if (by_id.size() >= kFreqPrescanIds) {
           if (rows > kPrescanRows) break;
@@ -344,14 +363,17 @@ Status LongReader::Prescan() {
     if (best == nullptr || p.second.size() > best->second.size()) best = &p;
   }
   if (best == nullptr || best->second.size() < 2) {
-    return Status::DataError(file_.name() + ": cannot infer the frequency: no series among the "
+    return Status::DataError(file_.name() +
+                             ": cannot infer the frequency: no series among the "
                              "first rows has two valid dates; pass the frequency explicitly "
                              "(D, W-FRI, MS, QS, YS...)");
   }
   Result<Frequency> f = InferFrequency(best->second.data(), best->second.size());
   if (!f.ok()) {
-    return Status::DataError(file_.name() + ": cannot infer the frequency from the dates of "
-                             "series '" + best->first + "': " + f.status().message() +
+    return Status::DataError(file_.name() +
+                             ": cannot infer the frequency from the dates of "
+                             "series '" +
+                             best->first + "': " + f.status().message() +
                              "; pass the frequency explicitly");
   }
   freq_ = *f;
@@ -538,8 +560,7 @@ void LongReader::Process(const CsvRecord& rec) {
     if (options_.on_duplicate == DuplicatePolicy::kError) {
       Reject(rec, date_idx_,
              "duplicate key: series '" + std::string(id_) + "' has date " + date_.ToString() +
-                 " on line " + std::to_string(run_lines_[static_cast<size_t>(idx)]) +
-                 " already",
+                 " on line " + std::to_string(run_lines_[static_cast<size_t>(idx)]) + " already",
              RowErrorKind::kDuplicate);
       return;
     }
@@ -595,7 +616,8 @@ Result<LoadedPanel> LongReader::Assemble() {
   for (size_t s = 0; s < n; ++s) run_begin[s + 1] += run_begin[s];
   {
     std::vector<uint32_t> fill(run_begin.begin(), run_begin.end() - 1);
-    for (size_t i = 0; i < runs_.size(); ++i) run_list[fill[runs_[i].series]++] = static_cast<uint32_t>(i);
+    for (size_t i = 0; i < runs_.size(); ++i)
+      run_list[fill[runs_[i].series]++] = static_cast<uint32_t>(i);
   }
 
   LoadedPanel out;
@@ -610,7 +632,8 @@ Result<LoadedPanel> LongReader::Assemble() {
     }
   }
   size_t total = 0;
-  for (const SeriesInfo& si : info_) total += static_cast<size_t>(si.max_period - si.min_period + 1);
+  for (const SeriesInfo& si : info_)
+    total += static_cast<size_t>(si.max_period - si.min_period + 1);
   panel.Reserve(n, total);
 
   std::vector<std::string_view> attr_values(attr_idx_.size());
@@ -685,9 +708,10 @@ Result<LoadedPanel> LongReader::Assemble() {
                             : "were kept (read as returns)"));
   }
   if (report_.duplicates_merged > 0) {
-    report_.AddWarning(std::to_string(report_.duplicates_merged) +
-                       " duplicate (series, date) rows were " +
-                       (options_.on_duplicate == DuplicatePolicy::kSum ? "summed" : "resolved by keeping the last one"));
+    report_.AddWarning(
+        std::to_string(report_.duplicates_merged) + " duplicate (series, date) rows were " +
+        (options_.on_duplicate == DuplicatePolicy::kSum ? "summed"
+                                                        : "resolved by keeping the last one"));
   }
   if (report_.blank_lines > 0) {
     report_.AddWarning(std::to_string(report_.blank_lines) + " blank lines were skipped");

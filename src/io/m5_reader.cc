@@ -14,8 +14,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kEventTypes[] = {"Sporting", "Cultural", "National", "Religious"};
-constexpr std::string_view kEventColumns[] = {"event_sporting", "event_cultural",
-                                              "event_national", "event_religious"};
+constexpr std::string_view kEventColumns[] = {"event_sporting", "event_cultural", "event_national",
+                                              "event_religious"};
 
 // "d_123" -> 123; -1 otherwise.
 int64_t DayNumber(std::string_view d) {
@@ -29,9 +29,9 @@ int64_t DayNumber(std::string_view d) {
 struct Calendar {
   int64_t first_day = 0;  // d number of index 0
   Date first_date;
-  std::vector<int32_t> week;           // wm_yr_wk per day
-  std::vector<uint8_t> events;         // bit e set when an event of kEventTypes[e] occurs
-  std::vector<std::string> snap_states;  // "CA", "TX", "WI"
+  std::vector<int32_t> week;               // wm_yr_wk per day
+  std::vector<uint8_t> events;             // bit e set when an event of kEventTypes[e] occurs
+  std::vector<std::string> snap_states;    // "CA", "TX", "WI"
   std::vector<std::vector<uint8_t>> snap;  // per state, per day
   size_t size() const { return week.size(); }
 };
@@ -65,9 +65,12 @@ Result<Calendar> ReadCalendar(const std::string& path) {
     if (!rec.error.empty()) return fail(std::string(rec.error));
     if (rec.fields.size() != r.header().size()) return fail("wrong number of fields");
     Date date;
-    if (!dates.Parse(rec.fields[static_cast<size_t>(date_idx)], &date, &reason)) return fail(reason);
+    if (!dates.Parse(rec.fields[static_cast<size_t>(date_idx)], &date, &reason))
+      return fail(reason);
     int64_t d = DayNumber(rec.fields[static_cast<size_t>(d_idx)]);
-    if (d < 0) return fail("'" + std::string(rec.fields[static_cast<size_t>(d_idx)]) + "' is not a day id d_N");
+    if (d < 0)
+      return fail("'" + std::string(rec.fields[static_cast<size_t>(d_idx)]) +
+                  "' is not a day id d_N");
     if (cal.week.empty()) {
       cal.first_day = d;
       cal.first_date = date;
@@ -115,7 +118,8 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
   IngestReport report;
   report.on_error = o.on_error;
 
-  static const std::vector<std::string> kAttrs = {"item_id", "dept_id", "cat_id", "store_id", "state_id"};
+  static const std::vector<std::string> kAttrs = {"item_id", "dept_id", "cat_id", "store_id",
+                                                  "state_id"};
   internal::KeyTable ids;
   std::vector<StringColumn> attrs(kAttrs.size());
   std::vector<uint32_t> state_of;  // index into cal.snap_states, or UINT32_MAX
@@ -143,11 +147,13 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       if (pos < 0 || pos >= static_cast<int64_t>(ndays)) {
         return Status::DataError(path + ": column '" + r.header()[c] + "' is not a day of " +
                                  o.calendar_path + " (d_" + std::to_string(cal.first_day) + "..d_" +
-                                 std::to_string(cal.first_day + static_cast<int64_t>(ndays) - 1) + ")");
+                                 std::to_string(cal.first_day + static_cast<int64_t>(ndays) - 1) +
+                                 ")");
       }
       day_cols.emplace_back(static_cast<int>(c), static_cast<size_t>(pos));
     }
-    if (day_cols.empty()) return Status::DataError(path + ": no day columns d_1..d_n in the header");
+    if (day_cols.empty())
+      return Status::DataError(path + ": no day columns d_1..d_n in the header");
     CsvRecord rec;
     while (r.Next(&rec)) {
       ++report.rows_read;
@@ -161,8 +167,10 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
         continue;
       }
       if (rec.fields.size() != r.header().size()) {
-        reject(-1, "expected " + std::to_string(r.header().size()) + " fields as in the header, found " +
-                       std::to_string(rec.fields.size()), RowErrorKind::kFieldCount);
+        reject(-1,
+               "expected " + std::to_string(r.header().size()) +
+                   " fields as in the header, found " + std::to_string(rec.fields.size()),
+               RowErrorKind::kFieldCount);
         continue;
       }
       std::string_view id = rec.fields[static_cast<size_t>(id_idx)];
@@ -173,8 +181,10 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       std::string_view state = rec.fields[static_cast<size_t>(attr_idx[4])];
       auto st = std::find(cal.snap_states.begin(), cal.snap_states.end(), state);
       if (st == cal.snap_states.end()) {
-        reject(attr_idx[4], "state '" + std::string(state) + "' has no snap_" + std::string(state) +
-                                " column in the calendar", RowErrorKind::kUnknownKey);
+        reject(attr_idx[4],
+               "state '" + std::string(state) + "' has no snap_" + std::string(state) +
+                   " column in the calendar",
+               RowErrorKind::kUnknownKey);
         continue;
       }
       // Validate all day values before touching the series.
@@ -192,7 +202,8 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       bool inserted = false;
       uint32_t s = ids.FindOrInsert(id, &inserted);
       if (inserted) {
-        for (size_t a = 0; a < kAttrs.size(); ++a) attrs[a].push_back(rec.fields[static_cast<size_t>(attr_idx[a])]);
+        for (size_t a = 0; a < kAttrs.size(); ++a)
+          attrs[a].push_back(rec.fields[static_cast<size_t>(attr_idx[a])]);
         state_of.push_back(static_cast<uint32_t>(st - cal.snap_states.begin()));
         values.resize(values.size() + ndays, kNaN);
         filled.resize(filled.size() + ndays, 0);
@@ -200,8 +211,9 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       } else {
         for (size_t a = 0; a < kAttrs.size(); ++a) {
           if (attrs[a][s] != rec.fields[static_cast<size_t>(attr_idx[a])]) {
-            reject(attr_idx[a], "attribute '" + kAttrs[a] + "' of series '" + std::string(id) +
-                                    "' differs from line " + std::to_string(first_line[s]),
+            reject(attr_idx[a],
+                   "attribute '" + kAttrs[a] + "' of series '" + std::string(id) +
+                       "' differs from line " + std::to_string(first_line[s]),
                    RowErrorKind::kAttributeChanged);
             ok = false;
             break;
@@ -209,8 +221,10 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
         }
         for (auto [c, pos] : day_cols) {
           if (ok && filled[s * ndays + pos] != 0) {
-            reject(c, "duplicate: series '" + std::string(id) + "' has day " + r.header()[static_cast<size_t>(c)] +
-                          " already (first seen on line " + std::to_string(first_line[s]) + ")",
+            reject(c,
+                   "duplicate: series '" + std::string(id) + "' has day " +
+                       r.header()[static_cast<size_t>(c)] + " already (first seen on line " +
+                       std::to_string(first_line[s]) + ")",
                    RowErrorKind::kDuplicate);
             ok = false;
           }
@@ -264,7 +278,8 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
         reject(wk_idx, "week is not a number", RowErrorKind::kBadNumber);
         continue;
       }
-      if (ParseNumber(rec.fields[static_cast<size_t>(price_idx)], &price) != NumberParse::kOk || price < 0) {
+      if (ParseNumber(rec.fields[static_cast<size_t>(price_idx)], &price) != NumberParse::kOk ||
+          price < 0) {
         reject(price_idx, "price is not a non-negative number", RowErrorKind::kBadNumber);
         continue;
       }
@@ -272,7 +287,8 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       key += '\x1f';
       key += rec.fields[static_cast<size_t>(item_idx)];
       bool unused = false;
-      prices.push_back(PriceRow{price_keys.FindOrInsert(key, &unused), static_cast<int32_t>(wk), price});
+      prices.push_back(
+          PriceRow{price_keys.FindOrInsert(key, &unused), static_cast<int32_t>(wk), price});
       ++report.rows_accepted;
     }
     std::sort(prices.begin(), prices.end(), [](const PriceRow& a, const PriceRow& b) {
@@ -280,9 +296,10 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
     });
     for (size_t i = 1; i < prices.size(); ++i) {
       if (prices[i].key == prices[i - 1].key && prices[i].week == prices[i - 1].week) {
-        report.AddError(o.prices_path, 0, 0, "wm_yr_wk", "",
-                        "duplicate price for one store, item and week " + std::to_string(prices[i].week),
-                        RowErrorKind::kDuplicate);
+        report.AddError(
+            o.prices_path, 0, 0, "wm_yr_wk", "",
+            "duplicate price for one store, item and week " + std::to_string(prices[i].week),
+            RowErrorKind::kDuplicate);
         ++report.rows_rejected;
       }
     }
@@ -327,8 +344,9 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
       key += attrs[0][s];
       int64_t pk = price_keys.Find(key);
       if (pk < 0) continue;  // never on sale in the prices file: all NaN
-      auto range = std::equal_range(prices.begin(), prices.end(), PriceRow{static_cast<uint32_t>(pk), 0, 0},
-                                    [](const PriceRow& a, const PriceRow& b) { return a.key < b.key; });
+      auto range =
+          std::equal_range(prices.begin(), prices.end(), PriceRow{static_cast<uint32_t>(pk), 0, 0},
+                           [](const PriceRow& a, const PriceRow& b) { return a.key < b.key; });
       std::span<double> price = panel.mutable_exog(k_price, pi);
       for (size_t t = lo; t < hi; ++t) {
         auto it = std::lower_bound(range.first, range.second, cal.week[t],
@@ -338,7 +356,8 @@ Result<LoadedPanel> ReadM5(const M5Options& o) {
     }
   }
   if (report.gaps_filled > 0) {
-    report.AddWarning(std::to_string(report.gaps_filled) + " days without a sales value were filled with NaN");
+    report.AddWarning(std::to_string(report.gaps_filled) +
+                      " days without a sales value were filled with NaN");
   }
   if (report.negative_values > 0) {
     report.AddWarning(std::to_string(report.negative_values) + " negative sales values were kept");

@@ -65,8 +65,10 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
     std::string_view t = rec.fields[static_cast<size_t>(field)];
     NumberParse r = ParseNumber(t, out);
     if (r == NumberParse::kOk) return true;
-    reject(field, r == NumberParse::kMissing ? "missing value" : "'" + std::string(t) + "' is not a number",
-           r == NumberParse::kMissing ? RowErrorKind::kMissingValue : RowErrorKind::kBadNumber);
+    reject(
+        field,
+        r == NumberParse::kMissing ? "missing value" : "'" + std::string(t) + "' is not a number",
+        r == NumberParse::kMissing ? RowErrorKind::kMissingValue : RowErrorKind::kBadNumber);
     return false;
   };
   while (reader.Next(&rec)) {
@@ -76,8 +78,9 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
       continue;
     }
     if (rec.fields.size() != num_fields) {
-      reject(-1, "expected " + std::to_string(num_fields) + " fields as in the header, found " +
-                     std::to_string(rec.fields.size()),
+      reject(-1,
+             "expected " + std::to_string(num_fields) + " fields as in the header, found " +
+                 std::to_string(rec.fields.size()),
              RowErrorKind::kFieldCount);
       continue;
     }
@@ -143,7 +146,8 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
   }
   report.blank_lines = reader.blank_lines();
   if (report.rows_read == 0) {
-    return Status::DataError(file.name() + ": the file has a header but no data rows (nothing to ingest)");
+    return Status::DataError(file.name() +
+                             ": the file has a header but no data rows (nothing to ingest)");
   }
   if (report.failed()) return report.ToStatus();
 
@@ -171,7 +175,8 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
     if (b == e) continue;
     int64_t first = lines[b].period, last = lines[e - 1].period;
     for (size_t k = 0; k < attrs.size(); ++k) attr_values[k] = attrs[k][s];
-    size_t pi = panel.AddSeries(series.key(s), DateOfPeriod(first, o.freq), last - first + 1, attr_values);
+    size_t pi =
+        panel.AddSeries(series.key(s), DateOfPeriod(first, o.freq), last - first + 1, attr_values);
     std::span<double> y = panel.mutable_values(pi);
     std::fill(y.begin(), y.end(), 0.0);
     std::span<double> rev, cnt, cus;
@@ -192,7 +197,8 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
       cnt[t] += 1;
       if (has_revenue) rev[t] += l.revenue;
       // Lines are sorted by customer within a period, so a new customer is a change.
-      if (cust_idx >= 0 && (i == b || lines[i - 1].period != l.period || lines[i - 1].customer != l.customer)) {
+      if (cust_idx >= 0 &&
+          (i == b || lines[i - 1].period != l.period || lines[i - 1].customer != l.customer)) {
         cus[t] += 1;
       }
     }
@@ -210,7 +216,8 @@ Result<LoadedPanel> ReadTransactions(const CsvFile& file, const TransactionsOpti
 
 }  // namespace
 
-Result<LoadedPanel> ReadTransactionsCsv(const std::string& path, const TransactionsOptions& options) {
+Result<LoadedPanel> ReadTransactionsCsv(const std::string& path,
+                                        const TransactionsOptions& options) {
   RETAILCAST_ASSIGN_OR_RETURN(CsvFile file, CsvFile::Open(path));
   return ReadTransactions(file, options);
 }

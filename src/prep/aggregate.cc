@@ -13,11 +13,16 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 int Rank(FrequencyUnit u) {
   switch (u) {
-    case FrequencyUnit::kDay: return 0;
-    case FrequencyUnit::kWeek: return 1;
-    case FrequencyUnit::kMonth: return 2;
-    case FrequencyUnit::kQuarter: return 3;
-    case FrequencyUnit::kYear: return 4;
+    case FrequencyUnit::kDay:
+      return 0;
+    case FrequencyUnit::kWeek:
+      return 1;
+    case FrequencyUnit::kMonth:
+      return 2;
+    case FrequencyUnit::kQuarter:
+      return 3;
+    case FrequencyUnit::kYear:
+      return 4;
   }
   return 0;
 }
@@ -26,9 +31,12 @@ int Rank(FrequencyUnit u) {
 // Frequency::PeriodOf; other stamps start their period).
 std::pair<Date, Date> DaysOf(const Frequency& f, Date stamp) {
   switch (f.unit) {
-    case FrequencyUnit::kDay: return {stamp, stamp};
-    case FrequencyUnit::kWeek: return {stamp - 6, stamp};
-    default: return {stamp, f.Advance(stamp, 1) - 1};
+    case FrequencyUnit::kDay:
+      return {stamp, stamp};
+    case FrequencyUnit::kWeek:
+      return {stamp - 6, stamp};
+    default:
+      return {stamp, f.Advance(stamp, 1) - 1};
   }
 }
 
@@ -110,13 +118,16 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
   const Frequency& src = panel.freq();
   const Frequency& tgt = options.target;
   if (Rank(tgt.unit) < Rank(src.unit)) {
-    return Status::InvalidArgument("cannot aggregate " + src.ToString() + " data to the finer "
-                                   "frequency " + tgt.ToString() +
+    return Status::InvalidArgument("cannot aggregate " + src.ToString() +
+                                   " data to the finer "
+                                   "frequency " +
+                                   tgt.ToString() +
                                    "; choose a target at least as coarse as the data");
   }
   if (tgt.unit == FrequencyUnit::kWeek && src.unit == FrequencyUnit::kWeek && !(tgt == src)) {
     return Status::InvalidArgument("cannot aggregate " + src.ToString() + " weeks to " +
-                                   tgt.ToString() + " weeks: weeks with different anchors do "
+                                   tgt.ToString() +
+                                   " weeks: weeks with different anchors do "
                                    "not nest; aggregate the daily data instead");
   }
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<AggFunc> exog_funcs, ResolveExog(panel, options.columns));
@@ -172,7 +183,8 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
     if (options.partial == PartialPeriods::kDrop) {
       if (first_partial) lo = 1;
       if (last_partial && hi > lo) hi -= 1;
-      result.partial_periods += (first_partial ? 1 : 0) + (last_partial && (nt > 1 || !first_partial) ? 1 : 0);
+      result.partial_periods +=
+          (first_partial ? 1 : 0) + (last_partial && (nt > 1 || !first_partial) ? 1 : 0);
       if (lo >= hi) {
         result.dropped_series.emplace_back(panel.id(i));
         continue;
@@ -282,7 +294,8 @@ Result<Panel> AggregateHierarchy(const Panel& panel, const std::vector<std::stri
   return out;
 }
 
-Result<Panel> BuildHierarchy(const Panel& panel, const std::vector<std::vector<std::string>>& levels,
+Result<Panel> BuildHierarchy(const Panel& panel,
+                             const std::vector<std::vector<std::string>>& levels,
                              bool include_bottom, const ColumnAggregation& columns) {
   // Attribute columns of the result: "level", then every grouping column once.
   std::vector<std::string> attr_names{"level"};

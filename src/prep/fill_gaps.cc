@@ -9,8 +9,8 @@ namespace {
 
 // Linear fill of y[t] from the original values `src`; prev/next are positions of the nearest
 // observed values (-1 when absent). Returns false when the value stays missing.
-bool LinearValue(std::span<const double> src, int64_t t, int64_t prev, int64_t next,
-                 EdgeFill edges, double* out) {
+bool LinearValue(std::span<const double> src, int64_t t, int64_t prev, int64_t next, EdgeFill edges,
+                 double* out) {
   if (prev >= 0 && next >= 0) {
     double w = static_cast<double>(t - prev) / static_cast<double>(next - prev);
     *out = src[prev] + w * (src[next] - src[prev]);
@@ -41,10 +41,14 @@ Result<FillMethod> ParseFillMethod(std::string_view name) {
 
 std::string_view FillMethodName(FillMethod method) {
   switch (method) {
-    case FillMethod::kMissing: return "missing";
-    case FillMethod::kZero: return "zero";
-    case FillMethod::kLinear: return "linear";
-    case FillMethod::kSeasonal: return "seasonal";
+    case FillMethod::kMissing:
+      return "missing";
+    case FillMethod::kZero:
+      return "zero";
+    case FillMethod::kLinear:
+      return "linear";
+    case FillMethod::kSeasonal:
+      return "seasonal";
   }
   return "missing";
 }
@@ -124,8 +128,9 @@ int64_t FillSeries(std::span<double> y, const FillOptions& options, int season_l
 Result<FillReport> FillGaps(Panel& panel, const FillOptions& options,
                             std::span<const size_t> series) {
   if (options.season_length < 0) {
-    return Status::InvalidArgument("season_length must be >= 0 (0 = the frequency's default), got " +
-                                   std::to_string(options.season_length));
+    return Status::InvalidArgument(
+        "season_length must be >= 0 (0 = the frequency's default), got " +
+        std::to_string(options.season_length));
   }
   for (size_t i : series) {
     if (i >= panel.num_series()) {
@@ -134,8 +139,8 @@ Result<FillReport> FillGaps(Panel& panel, const FillOptions& options,
                                      std::to_string(panel.num_series()) + " series");
     }
   }
-  const int m = options.season_length > 0 ? options.season_length
-                                           : panel.freq().DefaultSeasonLength();
+  const int m =
+      options.season_length > 0 ? options.season_length : panel.freq().DefaultSeasonLength();
   FillReport report;
   report.filled_per_series.assign(panel.num_series(), 0);
   auto fill_one = [&](size_t i) {

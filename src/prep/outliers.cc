@@ -75,17 +75,20 @@ std::vector<double> Baseline(std::span<const double> y, const OutlierOptions& o,
 
 Result<OutlierReport> DetectOutliers(const Panel& panel, const OutlierOptions& o) {
   if (!(o.mad_threshold > 0) || !(o.iqr_multiplier > 0)) {
-    return Status::InvalidArgument("outlier thresholds must be > 0, got mad_threshold=" +
-                                   std::to_string(o.mad_threshold) +
-                                   " iqr_multiplier=" + std::to_string(o.iqr_multiplier));
+    return Status::InvalidArgument(
+        "outlier thresholds must be > 0, got mad_threshold=" + std::to_string(o.mad_threshold) +
+        " iqr_multiplier=" + std::to_string(o.iqr_multiplier));
   }
   if (o.season_length < 0) {
-    return Status::InvalidArgument("season_length must be >= 0 (0 = the frequency's default), got " +
-                                   std::to_string(o.season_length));
+    return Status::InvalidArgument(
+        "season_length must be >= 0 (0 = the frequency's default), got " +
+        std::to_string(o.season_length));
   }
   if (o.window != 0 && (o.window < 3 || o.window % 2 == 0)) {
-    return Status::InvalidArgument("rolling-median window must be odd and >= 3 (or 0 for "
-                                   "2 * season + 1), got " + std::to_string(o.window));
+    return Status::InvalidArgument(
+        "rolling-median window must be odd and >= 3 (or 0 for "
+        "2 * season + 1), got " +
+        std::to_string(o.window));
   }
   const int64_t m = o.season_length > 0 ? o.season_length : panel.freq().DefaultSeasonLength();
   const int64_t window = o.window > 0 ? o.window : std::max<int64_t>(3, 2 * m + 1);
@@ -152,9 +155,9 @@ Result<OutlierReport> DetectOutliers(const Panel& panel, const OutlierOptions& o
       }
       if (!flagged) continue;
       report.flags[base + t] = 1;
-      report.outliers.push_back(Outlier{i, std::string(panel.id(i)),
-                                        panel.freq().Advance(panel.start(i), static_cast<int64_t>(t)),
-                                        y[t], expected[t], score});
+      report.outliers.push_back(Outlier{
+          i, std::string(panel.id(i)),
+          panel.freq().Advance(panel.start(i), static_cast<int64_t>(t)), y[t], expected[t], score});
     }
   }
   return report;
@@ -162,10 +165,10 @@ Result<OutlierReport> DetectOutliers(const Panel& panel, const OutlierOptions& o
 
 Result<int64_t> CleanOutliers(Panel& panel, const OutlierReport& report, CleanMethod method) {
   if (report.flags.size() != panel.num_values() || report.expected.size() != panel.num_values()) {
-    return Status::InvalidArgument(
-        "outlier report does not match the panel: it covers " + std::to_string(report.flags.size()) +
-        " values, the panel has " + std::to_string(panel.num_values()) +
-        "; run DetectOutliers on this panel first");
+    return Status::InvalidArgument("outlier report does not match the panel: it covers " +
+                                   std::to_string(report.flags.size()) + " values, the panel has " +
+                                   std::to_string(panel.num_values()) +
+                                   "; run DetectOutliers on this panel first");
   }
   int64_t replaced = 0;
   for (size_t i = 0; i < panel.num_series(); ++i) {

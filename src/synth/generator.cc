@@ -10,16 +10,16 @@ namespace {
 
 // M5's departments in its sales_train order, with M5's item counts as proportions.
 constexpr Department kDepartments[] = {
-    {"HOBBIES", "HOBBIES_1", 416, 6.0, 0.0},       {"HOBBIES", "HOBBIES_2", 149, 3.0, 0.0},
-    {"HOUSEHOLD", "HOUSEHOLD_1", 532, 5.0, 0.12},  {"HOUSEHOLD", "HOUSEHOLD_2", 515, 7.0, 0.12},
-    {"FOODS", "FOODS_1", 216, 3.0, 0.05},          {"FOODS", "FOODS_2", 398, 3.5, 0.05},
+    {"HOBBIES", "HOBBIES_1", 416, 6.0, 0.0},      {"HOBBIES", "HOBBIES_2", 149, 3.0, 0.0},
+    {"HOUSEHOLD", "HOUSEHOLD_1", 532, 5.0, 0.12}, {"HOUSEHOLD", "HOUSEHOLD_2", 515, 7.0, 0.12},
+    {"FOODS", "FOODS_1", 216, 3.0, 0.05},         {"FOODS", "FOODS_2", 398, 3.5, 0.05},
     {"FOODS", "FOODS_3", 823, 2.5, 0.05},
 };
 
 constexpr Holiday kHolidays[] = {
-    {1, 1, "NewYear", "National", 0.7},          {2, 14, "ValentinesDay", "Cultural", 1.15},
-    {7, 4, "IndependenceDay", "National", 1.3},  {10, 31, "Halloween", "Cultural", 1.2},
-    {12, 24, "ChristmasEve", "Religious", 1.4},  {12, 25, "Christmas", "National", 0.05},
+    {1, 1, "NewYear", "National", 0.7},         {2, 14, "ValentinesDay", "Cultural", 1.15},
+    {7, 4, "IndependenceDay", "National", 1.3}, {10, 31, "Halloween", "Cultural", 1.2},
+    {12, 24, "ChristmasEve", "Religious", 1.4}, {12, 25, "Christmas", "National", 0.05},
 };
 
 // Relative demand by weekday, Monday first: weekends sell most, as in M5.
@@ -33,9 +33,12 @@ double Cents(double v) { return std::max(0.25, std::round(v * 100.0) / 100.0); }
 // First and last day covered by the period stamped `stamp` (weekly stamps end their week).
 std::pair<Date, Date> DaysOf(const Frequency& f, Date stamp) {
   switch (f.unit) {
-    case FrequencyUnit::kDay: return {stamp, stamp};
-    case FrequencyUnit::kWeek: return {stamp - 6, stamp};
-    default: return {stamp, f.Advance(stamp, 1) - 1};
+    case FrequencyUnit::kDay:
+      return {stamp, stamp};
+    case FrequencyUnit::kWeek:
+      return {stamp - 6, stamp};
+    default:
+      return {stamp, f.Advance(stamp, 1) - 1};
   }
 }
 
@@ -51,13 +54,13 @@ std::span<const Holiday> Holidays() { return kHolidays; }
 struct Generator::SeriesSpec {
   bool intermittent = false;
   int64_t offset = 0;
-  double level = 1;         // units per day before multipliers
-  double trend = 0;         // relative change per year
+  double level = 1;  // units per day before multipliers
+  double trend = 0;  // relative change per year
   double weekly_amp = 0;
   double yearly_amp = 0;
   double cos_phase = 1, sin_phase = 0;
   double temp_beta = 0;
-  double sigma = 0.3;       // log-normal disturbance of the rate
+  double sigma = 0.3;  // log-normal disturbance of the rate
 };
 
 Generator::SeriesSpec Generator::DrawSpec(size_t s, Rng& rng) const {
@@ -66,7 +69,8 @@ Generator::SeriesSpec Generator::DrawSpec(size_t s, Rng& rng) const {
   spec.intermittent = rng.Uniform() < o.intermittent_share;
   const bool late = rng.Uniform() < o.late_start_share;
   const uint64_t late_max = static_cast<uint64_t>(std::max<int64_t>(o.periods / 2, 1));
-  spec.offset = late ? std::min<int64_t>(1 + static_cast<int64_t>(rng.Below(late_max)), o.periods - 1) : 0;
+  spec.offset =
+      late ? std::min<int64_t>(1 + static_cast<int64_t>(rng.Below(late_max)), o.periods - 1) : 0;
   const double store_factor = stores_[store_of(s)].factor;
   if (spec.intermittent) {
     spec.level = std::min(0.9, 0.2 * std::exp(0.7 * rng.Normal())) * store_factor;
@@ -104,7 +108,8 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
   const Date first_day = DaysOf(o.freq, o.start).first;
   // Walmart weeks run Saturday to Friday; count them from the Saturday on or before the start.
   const Date first_saturday =
-      first_day - ((static_cast<int>(first_day.weekday()) - static_cast<int>(Weekday::kSaturday) + 7) % 7);
+      first_day -
+      ((static_cast<int>(first_day.weekday()) - static_cast<int>(Weekday::kSaturday) + 7) % 7);
   for (size_t t = 0; t < n; ++t) {
     const Date d = o.freq.Advance(o.start, static_cast<int64_t>(t));
     const auto [b, e] = DaysOf(o.freq, d);
@@ -129,7 +134,8 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
     }
     g.holiday_mult_[t] = mult / g.days_[t];
     g.holiday_flag_[t] = flag ? 1.0 : 0.0;
-    g.week_[t] = o.freq.unit == FrequencyUnit::kDay ? (d - first_saturday) / 7 : static_cast<int64_t>(t);
+    g.week_[t] =
+        o.freq.unit == FrequencyUnit::kDay ? (d - first_saturday) / 7 : static_cast<int64_t>(t);
   }
   g.num_weeks_ = g.week_.back() + 1;
 
@@ -153,7 +159,8 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
     for (size_t t = 0; t < n; ++t) {
       const auto [b, e] = DaysOf(o.freq, g.dates_[t]);
       double sum = 0;
-      for (Date day = b; day <= e; day = day + 1) sum += daily[static_cast<size_t>(day - first_day)];
+      for (Date day = b; day <= e; day = day + 1)
+        sum += daily[static_cast<size_t>(day - first_day)];
       temp[t] = RoundTo(sum / (e - b + 1), 0.1);
     }
     g.states_.push_back(std::move(name));
@@ -169,7 +176,8 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
     StoreInfo store;
     store.id = id;
     store.state = static_cast<size_t>(
-        std::find(g.states_.begin(), g.states_.end(), id.substr(0, id.rfind('_'))) - g.states_.begin());
+        std::find(g.states_.begin(), g.states_.end(), id.substr(0, id.rfind('_'))) -
+        g.states_.begin());
     Rng rng(o.seed, "store:" + id);
     store.factor = 0.7 + 0.6 * rng.Uniform();
     g.stores_.push_back(std::move(store));
@@ -193,15 +201,18 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
     ++dept_size[dept];
   }
   // Item numbers have 3 digits like M5's (FOODS_3_090), more only when a department needs them.
-  const int width = std::max<int>(3, static_cast<int>(
-      std::to_string(*std::max_element(dept_size.begin(), dept_size.end())).size()));
+  const int width = std::max<int>(
+      3, static_cast<int>(
+             std::to_string(*std::max_element(dept_size.begin(), dept_size.end())).size()));
   std::vector<int> dept_count(std::size(kDepartments), 0);
   for (int j = 0; j < items; ++j) {
     const size_t dept = item_dept[static_cast<size_t>(j)];
     std::string num = std::to_string(++dept_count[dept]);
     ItemInfo item;
-    item.id = std::string(kDepartments[dept].dept) + "_" +
-              std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(num.size()))), '0') + num;
+    item.id =
+        std::string(kDepartments[dept].dept) + "_" +
+        std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(num.size()))), '0') +
+        num;
     item.dept = dept;
     Rng rng(o.seed, item.id);
     item.base_price = Cents(kDepartments[dept].price_median * std::exp(0.6 * rng.Normal()));

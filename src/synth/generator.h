@@ -21,17 +21,17 @@ struct StoreInfo {
 struct ItemInfo {
   std::string id;  // "FOODS_3_090"
   size_t dept = 0;
-  double base_price = 1;       // price the elasticity is relative to
-  double elasticity = 1.5;     // demand ~ (price / base_price)^-elasticity
+  double base_price = 1;        // price the elasticity is relative to
+  double elasticity = 1.5;      // demand ~ (price / base_price)^-elasticity
   std::vector<double> regular;  // regular (non-promotion) price per price week
 };
 
 struct Department {
   const char* cat;
   const char* dept;
-  int m5_items;          // items in M5, used as proportions
-  double price_median;   // median base price in dollars
-  double temp_beta;      // demand change per 10 deg C above 15 deg C
+  int m5_items;         // items in M5, used as proportions
+  double price_median;  // median base price in dollars
+  double temp_beta;     // demand change per 10 deg C above 15 deg C
 };
 
 // Holidays with their effect on demand; fixed dates each year.
@@ -87,12 +87,12 @@ class Generator {
   std::vector<int64_t> offsets_;
   // Per period of the calendar.
   std::vector<Date> dates_;
-  std::vector<double> days_;          // days covered by the period
-  std::vector<int> weekday_;          // 0 = Monday..6, or -1 when a period spans several days
-  std::vector<double> years_;         // years since the start (trend clock)
+  std::vector<double> days_;   // days covered by the period
+  std::vector<int> weekday_;   // 0 = Monday..6, or -1 when a period spans several days
+  std::vector<double> years_;  // years since the start (trend clock)
   std::vector<double> sin_year_, cos_year_;  // yearly cycle at the period's middle day
-  std::vector<double> holiday_mult_;  // mean uplift over the period's days
-  std::vector<double> holiday_flag_;  // 1 when a holiday falls in the period
+  std::vector<double> holiday_mult_;         // mean uplift over the period's days
+  std::vector<double> holiday_flag_;         // 1 when a holiday falls in the period
   std::vector<int64_t> week_;
   int64_t num_weeks_ = 0;
   std::vector<std::vector<double>> temperature_;  // [state][period]

@@ -11,8 +11,8 @@ namespace {
 
 Status ShareInRange(const char* field, double v) {
   if (!(v >= 0.0 && v <= 1.0)) {
-    return Status::InvalidArgument(std::string("synth option ") + field + " must be in [0, 1], got " +
-                                   std::to_string(v));
+    return Status::InvalidArgument(std::string("synth option ") + field +
+                                   " must be in [0, 1], got " + std::to_string(v));
   }
   return Status::Ok();
 }
@@ -25,7 +25,10 @@ std::vector<std::string> StoreIds(const SynthOptions& o) {
   std::vector<std::string> ids;
   if (o.stores < 1 || o.states < 1) return ids;
   for (int state = 0; state < o.states; ++state) {
-    std::string name = state == 0 ? "CA" : state == 1 ? "TX" : state == 2 ? "WI" : "S" + std::to_string(state + 1);
+    std::string name = state == 0   ? "CA"
+                       : state == 1 ? "TX"
+                       : state == 2 ? "WI"
+                                    : "S" + std::to_string(state + 1);
     for (int k = state, num = 1; k < o.stores; k += o.states, ++num) {
       ids.push_back(name + "_" + std::to_string(num));
     }
@@ -34,10 +37,12 @@ std::vector<std::string> StoreIds(const SynthOptions& o) {
 }
 
 Status ValidateOptions(const SynthOptions& o) {
-  if (o.stores < 1) return Status::InvalidArgument("synth option stores must be >= 1, got " + std::to_string(o.stores));
+  if (o.stores < 1)
+    return Status::InvalidArgument("synth option stores must be >= 1, got " +
+                                   std::to_string(o.stores));
   if (o.states < 1 || o.states > o.stores) {
-    return Status::InvalidArgument("synth option states must be in [1, stores=" + std::to_string(o.stores) +
-                                   "], got " + std::to_string(o.states));
+    return Status::InvalidArgument("synth option states must be in [1, stores=" +
+                                   std::to_string(o.stores) + "], got " + std::to_string(o.states));
   }
   if (o.items_per_store < 1) {
     return Status::InvalidArgument("synth option items_per_store must be >= 1, got " +
@@ -49,15 +54,17 @@ Status ValidateOptions(const SynthOptions& o) {
   }
   // Years spanned, computed without calling Advance so a huge count cannot overflow a date.
   const double per_year[] = {365.25, 365.25 / 7, 12, 4, 1};
-  const double span_years = static_cast<double>(o.periods) / per_year[static_cast<int>(o.freq.unit)];
+  const double span_years =
+      static_cast<double>(o.periods) / per_year[static_cast<int>(o.freq.unit)];
   if (o.start.year() < 1900 || o.start.year() + span_years > 9000) {
     return Status::InvalidArgument("synth calendar " + o.start.ToString() + " + " +
                                    std::to_string(o.periods) + " periods of " + o.freq.ToString() +
                                    " leaves the supported years 1900-9000");
   }
   if (!o.freq.IsAligned(o.start)) {
-    return Status::InvalidArgument("synth start " + o.start.ToString() + " is not a period stamp of " +
-                                   o.freq.ToString() + " (e.g. weekly data must start on its anchor day, "
+    return Status::InvalidArgument("synth start " + o.start.ToString() +
+                                   " is not a period stamp of " + o.freq.ToString() +
+                                   " (e.g. weekly data must start on its anchor day, "
                                    "monthly on the 1st)");
   }
   RETAILCAST_RETURN_IF_ERROR(ShareInRange("intermittent_share", o.intermittent_share));
@@ -69,7 +76,8 @@ Status ValidateOptions(const SynthOptions& o) {
       if (std::find(ids.begin(), ids.end(), s) == ids.end()) {
         std::string list;
         for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-        return Status::InvalidArgument("unknown store '" + s + "' in only_stores; the stores are: " + list);
+        return Status::InvalidArgument("unknown store '" + s +
+                                       "' in only_stores; the stores are: " + list);
       }
     }
   }
@@ -95,8 +103,10 @@ Result<Panel> Generate(const SynthOptions& options) {
     const auto& item = g.items()[g.item_of(s)];
     const auto& store = g.stores()[g.store_of(s)];
     const auto& dept = internal::Departments()[item.dept];
-    const std::string_view attrs[] = {item.id, dept.dept, dept.cat, store.id, g.states()[store.state]};
-    panel.AddSeries(g.series_id(s), options.freq.Advance(options.start, g.offset(s)), g.length(s), attrs);
+    const std::string_view attrs[] = {item.id, dept.dept, dept.cat, store.id,
+                                      g.states()[store.state]};
+    panel.AddSeries(g.series_id(s), options.freq.Advance(options.start, g.offset(s)), g.length(s),
+                    attrs);
   }
   // Each series writes only its own CSR range, so the parallel fill needs no locking.
   ThreadPool pool(options.threads);

@@ -91,7 +91,8 @@ std::vector<std::string> DateStrings(const Generator& g) {
 int64_t WalmartWeek(Date d) {
   auto year_start = [](int y) {
     Date feb1 = Date::FromYmd(y, 2, 1);
-    return feb1 - ((static_cast<int>(feb1.weekday()) - static_cast<int>(Weekday::kSaturday) + 7) % 7);
+    return feb1 -
+           ((static_cast<int>(feb1.weekday()) - static_cast<int>(Weekday::kSaturday) + 7) % 7);
   };
   int fy = d.year();
   if (d < year_start(fy)) --fy;
@@ -116,7 +117,7 @@ Result<WriteStats> WriteLongCsv(const SynthOptions& options, const std::string& 
   OutputFile out;
   RETAILCAST_RETURN_IF_ERROR(out.Open(path));
   out.Append(csv.include_exog ? "unique_id,ds,y,price,promo,holiday,temperature\n"
-                               : "unique_id,ds,y\n");
+                              : "unique_id,ds,y\n");
   WriteStats stats;
   auto format = [&](size_t s, std::string& text, std::string&) {
     thread_local Scratch sc;
@@ -178,7 +179,8 @@ Result<WriteStats> WriteTransactionsCsv(const SynthOptions& options, const std::
   // Each series has its own stream, so the lines of a series do not depend on the others.
   std::vector<Rng> rngs;
   rngs.reserve(panel.num_series());
-  for (size_t s = 0; s < panel.num_series(); ++s) rngs.emplace_back(Mix64(options.seed) ^ 0x7478ULL, panel.id(s));
+  for (size_t s = 0; s < panel.num_series(); ++s)
+    rngs.emplace_back(Mix64(options.seed) ^ 0x7478ULL, panel.id(s));
   WriteStats stats;
   stats.series = static_cast<int64_t>(panel.num_series());
   std::string text, customer;
@@ -200,7 +202,9 @@ Result<WriteStats> WriteTransactionsCsv(const SynthOptions& options, const std::
         customer = std::to_string(c);
         text.append(dates[static_cast<size_t>(t)]).append(",").append(store.id).append(",");
         text.append(item.id).append(",").append(store.id).append("-C");
-        text.append(customer.size() < 6 ? 6 - customer.size() : 0, '0').append(customer).append(",");
+        text.append(customer.size() < 6 ? 6 - customer.size() : 0, '0')
+            .append(customer)
+            .append(",");
         AppendInt(text, q);
         text.push_back(',');
         AppendFixed(text, panel.exog(price_col, s)[static_cast<size_t>(k)], 2);
@@ -217,16 +221,19 @@ Result<WriteStats> WriteTransactionsCsv(const SynthOptions& options, const std::
 
 Status WriteM5Csv(const SynthOptions& options, const std::string& dir) {
   if (options.freq.unit != FrequencyUnit::kDay) {
-    return Status::InvalidArgument("the M5 layout is daily; synth frequency is " + options.freq.ToString());
+    return Status::InvalidArgument("the M5 layout is daily; synth frequency is " +
+                                   options.freq.ToString());
   }
   RETAILCAST_ASSIGN_OR_RETURN(Generator g, Generator::Create(options));
   const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
 
   // calendar.csv
   {
-    static constexpr const char* kDayNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+    static constexpr const char* kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                 "Friday", "Saturday", "Sunday"};
-    std::string text = "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,event_type_2";
+    std::string text =
+        "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,event_type_"
+        "2";
     for (const auto& st : g.states()) text += ",snap_" + st;
     text += '\n';
     for (int64_t t = 0; t < options.periods; ++t) {
@@ -250,7 +257,8 @@ Status WriteM5Csv(const SynthOptions& options, const std::string& dir) {
   }
 
   std::vector<int64_t> wm_week(static_cast<size_t>(options.periods));
-  for (int64_t t = 0; t < options.periods; ++t) wm_week[static_cast<size_t>(t)] = WalmartWeek(g.date(t));
+  for (int64_t t = 0; t < options.periods; ++t)
+    wm_week[static_cast<size_t>(t)] = WalmartWeek(g.date(t));
   OutputFile sales, prices;
   RETAILCAST_RETURN_IF_ERROR(sales.Open(base + "sales_train.csv"));
   RETAILCAST_RETURN_IF_ERROR(prices.Open(base + "sell_prices.csv"));

@@ -58,9 +58,11 @@ TEST(FrequencyTest, AdvancesAndCountsSteps) {
   Frequency w = Frequency::Weekly(Weekday::kFriday);
   EXPECT_EQ(*w.StepsBetween(Date::FromYmd(2010, 2, 5), Date::FromYmd(2010, 3, 5)), 4);
   EXPECT_FALSE(w.StepsBetween(Date::FromYmd(2010, 2, 5), Date::FromYmd(2010, 3, 6)).ok());
-  EXPECT_EQ(*Frequency::Monthly().StepsBetween(Date::FromYmd(1992, 1, 1), Date::FromYmd(2016, 5, 1)),
-            292);
-  EXPECT_FALSE(Frequency::Monthly().StepsBetween(Date::FromYmd(1992, 1, 1), Date::FromYmd(1992, 2, 2)).ok());
+  EXPECT_EQ(
+      *Frequency::Monthly().StepsBetween(Date::FromYmd(1992, 1, 1), Date::FromYmd(2016, 5, 1)),
+      292);
+  EXPECT_FALSE(
+      Frequency::Monthly().StepsBetween(Date::FromYmd(1992, 1, 1), Date::FromYmd(1992, 2, 2)).ok());
 }
 
 TEST(FrequencyTest, ParsesAndPrints) {
@@ -87,7 +89,8 @@ TEST(FrequencyTest, InfersFromDates) {
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->ToString(), "W-FRI");
   std::vector<Date> monthly;
-  for (int i = 0; i < 10; ++i) monthly.push_back(Frequency::Monthly().Advance(Date::FromYmd(2010, 1, 1), i));
+  for (int i = 0; i < 10; ++i)
+    monthly.push_back(Frequency::Monthly().Advance(Date::FromYmd(2010, 1, 1), i));
   EXPECT_EQ(InferFrequency(monthly.data(), monthly.size())->ToString(), "MS");
   std::vector<Date> odd = {Date{0}, Date{5}, Date{10}};
   EXPECT_EQ(InferFrequency(odd.data(), odd.size()).status().code(), StatusCode::kDataError);

@@ -49,7 +49,8 @@ TEST(PanelTest, FindSurvivesGrowth) {
   Panel p(Frequency::Daily());
   for (int i = 0; i < 1000; ++i) {
     p.AddSeries("series_with_a_long_name_" + std::to_string(i), Date{0}, 1);
-    ASSERT_EQ(*p.Find("series_with_a_long_name_" + std::to_string(i / 2)), static_cast<size_t>(i / 2));
+    ASSERT_EQ(*p.Find("series_with_a_long_name_" + std::to_string(i / 2)),
+              static_cast<size_t>(i / 2));
   }
 }
 

@@ -25,7 +25,8 @@ TEST(ParamsTest, FillsDefaultsAndParses) {
 TEST(ParamsTest, RejectsUnknownOutOfBoundsAndBadChoices) {
   auto unknown = ParseParams(Spec(), {{"beta", "1"}}, "ets");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("valid parameters: season_length, alpha"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("valid parameters: season_length, alpha"),
+            std::string::npos);
   auto bounds = ParseParams(Spec(), {{"alpha", "1.5"}}, "ets");
   ASSERT_FALSE(bounds.ok());
   EXPECT_NE(bounds.status().message().find("within [0, 1]"), std::string::npos);
@@ -35,7 +36,8 @@ TEST(ParamsTest, RejectsUnknownOutOfBoundsAndBadChoices) {
 }
 
 TEST(ParamsTest, ParsesJsonAndKeyValueText) {
-  auto v = ParseParamsJson(Spec(), R"({"season_length": 52, "alpha": 0.1, "damped": false})", "ets");
+  auto v =
+      ParseParamsJson(Spec(), R"({"season_length": 52, "alpha": 0.1, "damped": false})", "ets");
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->GetInt("season_length"), 52);
   EXPECT_FALSE(ParseParamsJson(Spec(), "[1,2]", "ets").ok());

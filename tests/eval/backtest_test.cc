@@ -177,7 +177,8 @@ TEST(BacktestTest, IdenticalOnOneAndTwoThreads) {
     auto pr = p.mutable_exog(*price, s);
     for (size_t t = 0; t < pr.size(); ++t) pr[t] = 1.0 + 0.01 * static_cast<double>(i + t);
   }
-  auto models = Models({LastPlusSpec("flat", "spread=5"), LastPlusSpec("up", "offset=0.5,spread=9")});
+  auto models =
+      Models({LastPlusSpec("flat", "spread=5"), LastPlusSpec("up", "offset=0.5,spread=9")});
   BacktestOptions o = Opts(4, 3);
   o.season_length = 0;  // weekly default 52 -> lag-1 fallback on these short series
   o.price_column = "price";

@@ -116,11 +116,9 @@ TEST(ForecastEngineTest, BadRequestsAndModels) {
   ThreadPool pool(1);
   ForecastOptions opt;
   opt.request = {0, {}};
-  EXPECT_EQ(ForecastPanel(p, TwoModels(), opt, pool).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ForecastPanel(p, TwoModels(), opt, pool).status().code(), StatusCode::kInvalidArgument);
   opt.request = {1, {100}};
-  EXPECT_EQ(ForecastPanel(p, TwoModels(), opt, pool).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ForecastPanel(p, TwoModels(), opt, pool).status().code(), StatusCode::kInvalidArgument);
   opt.request = {1, {}};
   EXPECT_EQ(ForecastPanel(p, {}, opt, pool).status().code(), StatusCode::kInvalidArgument);
   auto dup = InstantiateModels(TestRegistry(), {LastPlusSpec("x", ""), LastPlusSpec("x", "")});
@@ -151,18 +149,18 @@ TEST(ForecastEngineTest, MissingIntervalLevelsAreNaN) {
   f.upper = {{2, 3}};
   std::vector<ForecastRow> rows;
   PredictRequest req{2, {80, 95}};
-  ASSERT_TRUE(AppendForecastRows("s", Date::FromYmd(2020, 1, 31), Frequency::Monthly(), "m", f,
-                                 req, &rows)
-                  .ok());
+  ASSERT_TRUE(
+      AppendForecastRows("s", Date::FromYmd(2020, 1, 31), Frequency::Monthly(), "m", f, req, &rows)
+          .ok());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].ds, Date::FromYmd(2020, 2, 29));  // month end clamps
   EXPECT_EQ(rows[1].lo[0], 1);
   EXPECT_TRUE(std::isnan(rows[1].lo[1]));
   req.horizon = 3;
-  EXPECT_EQ(AppendForecastRows("s", Date::FromYmd(2020, 1, 1), Frequency::Monthly(), "m", f, req,
-                               &rows)
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      AppendForecastRows("s", Date::FromYmd(2020, 1, 1), Frequency::Monthly(), "m", f, req, &rows)
+          .code(),
+      StatusCode::kInvalidArgument);
 }
 
 TEST(MakeModelSpecsTest, SetsSeasonLengthWhereTheSpecHasIt) {
@@ -210,8 +208,8 @@ TEST(ForecastEngineTest, BuiltinBaselinesRunOnAPanel) {
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_TRUE(run->errors.empty());
   ASSERT_EQ(run->table.rows.size(), 5u * 12u);
-  EXPECT_EQ(run->table.rows[0].yhat, y.back());                 // naive
-  EXPECT_EQ(run->table.rows[12].yhat, y[24]);                   // snaive, one year back
+  EXPECT_EQ(run->table.rows[0].yhat, y.back());  // naive
+  EXPECT_EQ(run->table.rows[12].yhat, y[24]);    // snaive, one year back
   EXPECT_EQ(run->table.rows[12].ds, Date::FromYmd(2021, 1, 1));
 }
 

@@ -43,8 +43,8 @@ std::string ReferenceUnavailable() {
 struct TempDir {
   fs::path path;
   explicit TempDir(const std::string& name) {
-    path = fs::temp_directory_path() /
-           ("retailcast_eval_" + name + "_" + std::to_string(::getpid()));
+    path =
+        fs::temp_directory_path() / ("retailcast_eval_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -82,7 +82,8 @@ nlohmann::json RunReference(const fs::path& dir, const std::vector<RefSeries>& d
     std::ofstream out(dir / "data.csv");
     out << "unique_id,ds,y\n";
     for (const auto& s : data) {
-      for (size_t t = 0; t < s.y.size(); ++t) out << s.id << ',' << s.ds[t] << ',' << Num(s.y[t]) << '\n';
+      for (size_t t = 0; t < s.y.size(); ++t)
+        out << s.id << ',' << s.ds[t] << ',' << Num(s.y[t]) << '\n';
     }
   }
   {
@@ -96,16 +97,16 @@ nlohmann::json RunReference(const fs::path& dir, const std::vector<RefSeries>& d
       for (int t = 0; t < h; ++t) {
         size_t pos = s->y.size() - static_cast<size_t>(h) + static_cast<size_t>(t);
         out << f.series << ',' << s->ds[pos] << ',' << f.model << ',' << Num(f.fc.mean[t]) << ','
-            << Num(f.fc.lower[0][t]) << ',' << Num(f.fc.upper[0][t]) << ','
-            << Num(f.fc.lower[1][t]) << ',' << Num(f.fc.upper[1][t]) << '\n';
+            << Num(f.fc.lower[0][t]) << ',' << Num(f.fc.upper[0][t]) << ',' << Num(f.fc.lower[1][t])
+            << ',' << Num(f.fc.upper[1][t]) << '\n';
       }
     }
   }
   std::string cmd = "/usr/bin/python3 " + std::string(kMetricsPy) + " score --data " +
                     (dir / "data.csv").string() + " --h " + std::to_string(h) + " --season " +
                     std::to_string(m) + " --forecasts ours=" + (dir / "fc.csv").string() +
-                    " --out " + (dir / "report.json").string() + " >" +
-                    (dir / "log.txt").string() + " 2>&1";
+                    " --out " + (dir / "report.json").string() + " >" + (dir / "log.txt").string() +
+                    " 2>&1";
   int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << "metrics.py failed; see " << (dir / "log.txt");
   std::ifstream in(dir / "report.json");
@@ -115,8 +116,8 @@ nlohmann::json RunReference(const fs::path& dir, const std::vector<RefSeries>& d
 // Our aggregate per model, scoring exactly what metrics.py scores (series with a complete
 // forecast, train = all but the last h values).
 std::map<std::string, AggregateMetrics> OurScores(const std::vector<RefSeries>& data,
-                                                  const std::vector<RefForecast>& forecasts,
-                                                  int h, int m) {
+                                                  const std::vector<RefForecast>& forecasts, int h,
+                                                  int m) {
   std::map<std::string, std::vector<SeriesMetrics>> per_model;
   for (const auto& f : forecasts) {
     for (const auto& s : data) {
@@ -135,7 +136,8 @@ std::map<std::string, AggregateMetrics> OurScores(const std::vector<RefSeries>& 
   return out;
 }
 
-void ExpectMatches(const nlohmann::json& report, const std::map<std::string, AggregateMetrics>& ours) {
+void ExpectMatches(const nlohmann::json& report,
+                   const std::map<std::string, AggregateMetrics>& ours) {
   ASSERT_TRUE(report.is_object()) << "no JSON report from metrics.py";
   ASSERT_EQ(report["models"].size(), ours.size());
   for (const auto& rm : report["models"]) {
@@ -144,8 +146,8 @@ void ExpectMatches(const nlohmann::json& report, const std::map<std::string, Agg
     ASSERT_TRUE(ours.count(model));
     const AggregateMetrics& a = ours.at(model);
     EXPECT_EQ(rm["n_series"].get<int64_t>(), a.n_series);
-    for (const char* name : {"MASE", "sMAPE", "RMSE", "MAE", "cov80", "cov95", "MSIS", "RMSSE",
-                             "WRMSSE", "SPL"}) {
+    for (const char* name :
+         {"MASE", "sMAPE", "RMSE", "MAE", "cov80", "cov95", "MSIS", "RMSSE", "WRMSSE", "SPL"}) {
       SCOPED_TRACE(name);
       double mine = MetricValue(a, name);
       const auto& ref = rm[name];
@@ -193,7 +195,8 @@ TEST(MetricsReferenceTest, SyntheticForecastsEqualMetricsPy) {
   std::vector<RefSeries> data;
   // a: seasonal with noise, long enough for the lag-m scale.
   RefSeries a{"a", MonthlyDates(20), {}};
-  for (int t = 0; t < 20; ++t) a.y.push_back(10 + 3 * ((t % 4) - 1.5) + 0.37 * t + 0.9 * std::sin(1.7 * t));
+  for (int t = 0; t < 20; ++t)
+    a.y.push_back(10 + 3 * ((t % 4) - 1.5) + 0.37 * t + 0.9 * std::sin(1.7 * t));
   // b: training part shorter than 2m -> lag-1 fallback; zeros in the test part.
   RefSeries b{"b", MonthlyDates(10), {5, 7, 6, 9, 8, 0, 0, 3, 0, 4}};
   // c: perfectly periodic training part -> seasonal scale 0 -> lag-1 fallback.
@@ -208,7 +211,8 @@ TEST(MetricsReferenceTest, SyntheticForecastsEqualMetricsPy) {
   std::vector<RefForecast> fcs;
   auto tail = [&](const RefSeries& s, double shift) {
     std::vector<double> v(s.y.end() - h, s.y.end());
-    for (size_t t = 0; t < v.size(); ++t) v[t] = v[t] * 0.93 + shift + 0.41 * static_cast<double>(t);
+    for (size_t t = 0; t < v.size(); ++t)
+      v[t] = v[t] * 0.93 + shift + 0.41 * static_cast<double>(t);
     return v;
   };
   fcs.push_back({"a", "withint", Interval(tail(a, 0.5), 1.1, 2.3)});

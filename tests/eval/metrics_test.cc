@@ -164,13 +164,11 @@ TEST(ScoreSeriesTest, BadInputs) {
   V train = {1, 2, 3};
   Forecast f = MakeForecast({1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2});
   V actual3 = {1, 2, 3};
-  EXPECT_EQ(ScoreSeries({train, {}, actual3, &f}, 1).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ScoreSeries({train, {}, actual3, &f}, 1).status().code(), StatusCode::kInvalidArgument);
   V actual2 = {1, 2};
   EXPECT_EQ(ScoreSeries({train, {}, actual2, nullptr}, 1).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(ScoreSeries({train, {}, actual2, &f}, 0).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ScoreSeries({train, {}, actual2, &f}, 0).status().code(), StatusCode::kInvalidArgument);
   V short_price = {1};
   EXPECT_EQ(ScoreSeries({train, short_price, actual2, &f}, 1).status().code(),
             StatusCode::kInvalidArgument);

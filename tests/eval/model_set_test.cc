@@ -108,7 +108,8 @@ TEST(ModelSetTest, FitErrorsAreKeptAndReportedAtForecastTime) {
 
 TEST(ModelSetTest, CorruptInputIsDataErrorNeverACrash) {
   Panel p = WeeklyPanel();
-  auto models = InstantiateModels(TestRegistry(), {LastPlusSpec("lp", ""), LastPlusSpec("lp2", "offset=2")});
+  auto models =
+      InstantiateModels(TestRegistry(), {LastPlusSpec("lp", ""), LastPlusSpec("lp2", "offset=2")});
   ASSERT_TRUE(models.ok());
   ThreadPool pool(1);
   auto set = Train(p, *models, {}, pool);

@@ -202,8 +202,9 @@ TEST(IngestReportTest, ToStatusListsErrorsAndFixes) {
   r.AddError("f.csv", 3, 2, "ds", std::string(500, 'x'), "bad date", RowErrorKind::kBadDate);
   Status s = r.ToStatus();
   ASSERT_EQ(s.code(), StatusCode::kDataError);
-  EXPECT_NE(s.message().find("f.csv:2:3: 'abc' is not a number (field 'y', raw: 'a,2020-01-01,abc')"),
-            std::string::npos)
+  EXPECT_NE(
+      s.message().find("f.csv:2:3: 'abc' is not a number (field 'y', raw: 'a,2020-01-01,abc')"),
+      std::string::npos)
       << s.message();
   EXPECT_NE(s.message().find("Possible fixes"), std::string::npos);
   EXPECT_NE(s.message().find("--date-format"), std::string::npos);

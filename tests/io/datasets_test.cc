@@ -11,8 +11,8 @@
 namespace retailcast::io {
 namespace {
 
-#define SKIP_WITHOUT_SHARED_DATA()                                                         \
-  if (!std::filesystem::exists(testing::SharedDataDir() + "/walmart_store_sales"))         \
+#define SKIP_WITHOUT_SHARED_DATA()                                                 \
+  if (!std::filesystem::exists(testing::SharedDataDir() + "/walmart_store_sales")) \
   GTEST_SKIP() << "shared data not found under " << testing::SharedDataDir()
 
 Date Ymd(int y, unsigned m, unsigned d) { return Date::FromYmd(y, m, d); }

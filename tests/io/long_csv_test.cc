@@ -110,7 +110,9 @@ TEST(LongCsvTest, MultiColumnIdExogAttributesAndDateFormat) {
 TEST(LongCsvTest, AllNumericExogColumns) {
   LongCsvOptions o;
   o.all_numeric_exog = true;
-  auto r = Read("unique_id,ds,y,price,name,promo\na,2020-01-01,1,2.5,foo,TRUE\na,2020-01-02,1,NA,bar,FALSE\n", o);
+  auto r = Read(
+      "unique_id,ds,y,price,name,promo\na,2020-01-01,1,2.5,foo,TRUE\na,2020-01-02,1,NA,bar,FALSE\n",
+      o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->panel.num_exog(), 2u);
   EXPECT_EQ(r->panel.exog_name(0), "price");
@@ -122,7 +124,8 @@ TEST(LongCsvTest, DuplicateKeyIsAnErrorNamingBothLines) {
   auto r = Read("unique_id,ds,y\na,2020-01-01,1\na,2020-01-02,2\na,2020-01-01,3\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataError);
-  EXPECT_NE(r.status().message().find("t.csv:4:2: duplicate key: series 'a' has date 2020-01-01 on line 2"),
+  EXPECT_NE(r.status().message().find(
+                "t.csv:4:2: duplicate key: series 'a' has date 2020-01-01 on line 2"),
             std::string::npos)
       << r.status().message();
 }
@@ -143,7 +146,9 @@ TEST(LongCsvTest, DuplicateAcrossRunsNamesBothLines) {
 }
 
 TEST(LongCsvTest, DuplicatePoliciesSumAndLast) {
-  std::string text = "unique_id,ds,y\na,2020-01-01,1\na,2020-01-02,2\nb,2020-01-01,9\na,2020-01-01,3\na,2020-01-02,4\n";
+  std::string text =
+      "unique_id,ds,y\na,2020-01-01,1\na,2020-01-02,2\nb,2020-01-01,9\na,2020-01-01,3\na,2020-01-"
+      "02,4\n";
   LongCsvOptions o;
   o.on_duplicate = DuplicatePolicy::kSum;
   auto s = Read(text, o);
@@ -175,9 +180,12 @@ TEST(LongCsvTest, BadRowsAreAllCollectedBeforeFailing) {
   EXPECT_NE(m.find("5 bad row errors"), std::string::npos) << m;
   EXPECT_NE(m.find("t.csv:3:2: cannot parse date '2020-13-45' as iso"), std::string::npos) << m;
   EXPECT_NE(m.find("t.csv:4:3: 'abc' is not a number (field 'y', raw: 'a,2020-01-03,abc')"),
-            std::string::npos) << m;
-  EXPECT_NE(m.find("t.csv:5:0: expected 3 fields as in the header, found 2"), std::string::npos) << m;
-  EXPECT_NE(m.find("t.csv:6:0: expected 3 fields as in the header, found 4"), std::string::npos) << m;
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("t.csv:5:0: expected 3 fields as in the header, found 2"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("t.csv:6:0: expected 3 fields as in the header, found 4"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("t.csv:7:2: unterminated quoted field"), std::string::npos) << m;
   EXPECT_NE(m.find("Possible fixes"), std::string::npos);
 }
@@ -194,7 +202,8 @@ TEST(LongCsvTest, SkipModeKeepsGoodRowsAndReportsBadOnes) {
   EXPECT_TRUE(std::isnan(r->panel.values(0)[1]));
   testing::TempDir dir;
   ASSERT_TRUE(r->report.WriteRejectsCsv(dir.path("rej.csv")).ok());
-  EXPECT_NE(testing::ReadAll(dir.path("rej.csv")).find("t.csv,3,3,y,bad_number"), std::string::npos);
+  EXPECT_NE(testing::ReadAll(dir.path("rej.csv")).find("t.csv,3,3,y,bad_number"),
+            std::string::npos);
 }
 
 TEST(LongCsvTest, OffGridDatesAreRejected) {
@@ -232,16 +241,21 @@ TEST(LongCsvTest, AttributeChangeWithinSeriesIsRowError) {
   o.attribute_columns = {"store"};
   auto r = Read("unique_id,ds,y,store\na,2020-01-01,1,S1\na,2020-01-02,2,S2\n", o);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("attribute 'store' of series 'a' changes from 'S1' (line 2) to 'S2'"),
-            std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find(
+                "attribute 'store' of series 'a' changes from 'S1' (line 2) to 'S2'"),
+            std::string::npos)
+      << r.status().message();
 }
 
 TEST(LongCsvTest, MissingColumnsListTheColumnsFound) {
   auto r = Read("id,date,sales\na,2020-01-01,1\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataError);
-  EXPECT_NE(r.status().message().find("no column 'unique_id' (series id); the header has 3 columns: 'id', 'date', 'sales'"),
-            std::string::npos) << r.status().message();
+  EXPECT_NE(
+      r.status().message().find(
+          "no column 'unique_id' (series id); the header has 3 columns: 'id', 'date', 'sales'"),
+      std::string::npos)
+      << r.status().message();
 }
 
 TEST(LongCsvTest, EmptyAndHeaderOnlyFiles) {
@@ -266,7 +280,8 @@ TEST(LongCsvTest, SubDailyTimestampsAndFarDatesAreRejected) {
   LongCsvOptions o;
   o.freq = Frequency::Daily();
   o.on_error = OnError::kSkip;
-  auto r = Read("unique_id,ds,y\na,2020-01-01 00:00:00,1\na,2020-01-01 00:05:00,2\na,2920-01-01,3\n", o);
+  auto r =
+      Read("unique_id,ds,y\na,2020-01-01 00:00:00,1\na,2020-01-01 00:05:00,2\na,2920-01-01,3\n", o);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(HasError(r->report, RowErrorKind::kBadDate, 3));
   EXPECT_TRUE(HasError(r->report, RowErrorKind::kBadDate, 4));
@@ -274,7 +289,8 @@ TEST(LongCsvTest, SubDailyTimestampsAndFarDatesAreRejected) {
 }
 
 TEST(LongCsvTest, CrOnlyQuotedBomFile) {
-  auto r = Read("\xEF\xBB\xBF\"unique_id\",\"ds\",\"y\"\r\"a\",\"2020-01-01\",1\r\"a\",\"2020-01-02\",2\r");
+  auto r = Read(
+      "\xEF\xBB\xBF\"unique_id\",\"ds\",\"y\"\r\"a\",\"2020-01-01\",1\r\"a\",\"2020-01-02\",2\r");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->panel.length(0), 2);
 }

@@ -26,11 +26,12 @@ TransactionsOptions SalesOptions() {
 
 TEST(TransactionsTest, AggregatesUnitsRevenueLinesCustomersWithZeroFill) {
   auto r = ReadTransactionsCsvFromString(
-      "\xEF\xBB\xBF" "date,store,item,qty,price,customer\r\n"
+      "\xEF\xBB\xBF"
+      "date,store,item,qty,price,customer\r\n"
       "1/4/2021,S1,\"Chair, red\",2,10.5,c1\r\n"   // Monday -> week ending Sun 2021-01-10
       "1/10/2021,S1,\"Chair, red\",1,10.5,c1\r\n"  // Sunday, same week
       "1/5/2021,S1,\"Chair, red\",3,10,c2\r\n"
-      "1/20/2021,S1,\"Chair, red\",-1,10,c2\r\n"   // a return, two weeks later
+      "1/20/2021,S1,\"Chair, red\",-1,10,c2\r\n"  // a return, two weeks later
       "1/4/2021,S2,Desk,1,100,c3\r\n",
       "tx.csv", SalesOptions());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -72,7 +73,8 @@ TEST(TransactionsTest, BadRowsAndMissingColumns) {
   auto missing = ReadTransactionsCsvFromString("date,qty\n1/4/2021,1\n", "tx.csv", SalesOptions());
   EXPECT_EQ(missing.status().code(), StatusCode::kDataError);
   EXPECT_NE(missing.status().message().find("no column 'store'"), std::string::npos);
-  auto header_only = ReadTransactionsCsvFromString("date,store,item,qty,price,customer\n", "tx.csv", SalesOptions());
+  auto header_only = ReadTransactionsCsvFromString("date,store,item,qty,price,customer\n", "tx.csv",
+                                                   SalesOptions());
   EXPECT_NE(header_only.status().message().find("no data rows"), std::string::npos);
 }
 
@@ -103,12 +105,14 @@ TEST(TransactionsTest, MonthlyTotalWithoutKeysOrQuantity) {
 class M5Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    calendar_ = dir_.Write("calendar.csv",
-                           "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,event_type_2,snap_CA,snap_TX\n"
-                           "2011-01-29,11101,Saturday,1,1,2011,d_1,,,,,0,1\n"
-                           "2011-01-30,11101,Sunday,2,1,2011,d_2,SuperBowl,Sporting,Easter,Cultural,1,0\n"
-                           "2011-01-31,11101,Monday,3,1,2011,d_3,,,,,1,1\n"
-                           "2011-02-01,11102,Tuesday,4,2,2011,d_4,,,,,0,0\n");
+    calendar_ =
+        dir_.Write("calendar.csv",
+                   "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,"
+                   "event_type_2,snap_CA,snap_TX\n"
+                   "2011-01-29,11101,Saturday,1,1,2011,d_1,,,,,0,1\n"
+                   "2011-01-30,11101,Sunday,2,1,2011,d_2,SuperBowl,Sporting,Easter,Cultural,1,0\n"
+                   "2011-01-31,11101,Monday,3,1,2011,d_3,,,,,1,1\n"
+                   "2011-02-01,11102,Tuesday,4,2,2011,d_4,,,,,0,0\n");
     prices_ = dir_.Write("prices.csv", "store_id,item_id,wm_yr_wk,sell_price\nTX_1,B,11101,2.5\n");
   }
   testing::TempDir dir_;
@@ -120,7 +124,8 @@ TEST_F(M5Test, ReadsWideSalesWithCalendarAndPrices) {
                                  "id,item_id,dept_id,cat_id,store_id,state_id,d_1,d_2,d_3\n"
                                  "B_TX_1,B,D,C,TX_1,TX,0,1,2\n"
                                  "A_CA_1,A,D,C,CA_1,CA,3,4,5\n");
-  std::string later = dir_.Write("later.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_4\nB_TX_1,B,D,C,TX_1,TX,7\n");
+  std::string later = dir_.Write(
+      "later.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_4\nB_TX_1,B,D,C,TX_1,TX,7\n");
   M5Options o{{sales, later}, calendar_, prices_};
   auto r = ReadM5(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -157,9 +162,12 @@ TEST_F(M5Test, BadInputs) {
   const std::string& m = r.status().message();
   EXPECT_NE(m.find("bad.csv:2:8: 'x' is not a number"), std::string::npos) << m;
   EXPECT_NE(m.find("state 'WI' has no snap_WI column"), std::string::npos) << m;
-  EXPECT_NE(m.find("bad.csv:5:7: duplicate: series 'B_CA_1' has day d_1 already"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.csv:5:7: duplicate: series 'B_CA_1' has day d_1 already"),
+            std::string::npos)
+      << m;
 
-  std::string far = dir_.Write("far.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_9\nA,A,D,C,CA_1,CA,1\n");
+  std::string far =
+      dir_.Write("far.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_9\nA,A,D,C,CA_1,CA,1\n");
   auto f = ReadM5(M5Options{{far}, calendar_, ""});
   EXPECT_EQ(f.status().code(), StatusCode::kDataError);
   EXPECT_NE(f.status().message().find("'d_9' is not a day of"), std::string::npos);
@@ -177,7 +185,8 @@ TEST(ForecastCsvTest, RoundTripsShortestNumbersAndNaN) {
   ASSERT_TRUE(WriteForecastCsv(path, t).ok());
   std::string text = testing::ReadAll(path);
   EXPECT_EQ(text.substr(0, text.find('\n')), "unique_id,ds,model,yhat,lo80,hi80,lo95,hi95");
-  EXPECT_NE(text.find("\"a,1\",2024-01-05,ets,0.30000000000000004,1.5,2.5,,\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"a,1\",2024-01-05,ets,0.30000000000000004,1.5,2.5,,\n"), std::string::npos)
+      << text;
   auto back = ReadForecastCsv(path);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->levels, t.levels);
@@ -195,10 +204,12 @@ TEST(ForecastCsvTest, BadInputs) {
   t.levels = {80};
   t.rows.push_back({"a", Date::FromYmd(2024, 1, 5), "m", 1, {}, {}});
   EXPECT_EQ(WriteForecastCsv(dir.path("x.csv"), t).code(), StatusCode::kInvalidArgument);
-  auto a = ReadForecastCsv(dir.Write("a.csv", "unique_id,ds,model,yhat,lo80\na,2024-01-01,m,1,0\n"));
+  auto a =
+      ReadForecastCsv(dir.Write("a.csv", "unique_id,ds,model,yhat,lo80\na,2024-01-01,m,1,0\n"));
   EXPECT_NE(a.status().message().find("no matching 'hi80'"), std::string::npos);
   auto b = ReadForecastCsv(dir.Write("b.csv", "unique_id,ds,model,yhat\na,2024-01-01,m,abc\n"));
-  EXPECT_NE(b.status().message().find("b.csv:2:4: 'abc' is not a number"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("b.csv:2:4: 'abc' is not a number"), std::string::npos)
+      << b.status().message();
   auto c = ReadForecastCsv(dir.Write("c.csv", "unique_id,ds,yhat\n"));
   EXPECT_NE(c.status().message().find("no column 'model'"), std::string::npos);
 }

@@ -280,7 +280,8 @@ TEST(BuildHierarchyTest, M5LevelsOnSyntheticData) {
   std::vector<double> want(60, 0.0);
   for (size_t i = 0; i < p->num_series(); ++i) {
     const int64_t off = p->start(i) - o.start;
-    for (int64_t t = 0; t < p->length(i); ++t) want[static_cast<size_t>(off + t)] += p->values(i)[t];
+    for (int64_t t = 0; t < p->length(i); ++t)
+      want[static_cast<size_t>(off + t)] += p->values(i)[t];
   }
   EXPECT_EQ(Values(*h, *total), want);
   std::vector<double> stores(60, 0.0);
@@ -289,7 +290,8 @@ TEST(BuildHierarchyTest, M5LevelsOnSyntheticData) {
     if (h->attribute(0, i) != "store_id") continue;
     ++store_series;
     const int64_t off = h->start(i) - o.start;
-    for (int64_t t = 0; t < h->length(i); ++t) stores[static_cast<size_t>(off + t)] += h->values(i)[t];
+    for (int64_t t = 0; t < h->length(i); ++t)
+      stores[static_cast<size_t>(off + t)] += h->values(i)[t];
   }
   EXPECT_EQ(store_series, 4);
   EXPECT_EQ(stores, want);

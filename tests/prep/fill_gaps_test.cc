@@ -12,8 +12,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<double> Fill(std::vector<double> y, FillMethod method, EdgeFill edges = EdgeFill::kKeepMissing,
-                         int season = 7, int64_t* count = nullptr) {
+std::vector<double> Fill(std::vector<double> y, FillMethod method,
+                         EdgeFill edges = EdgeFill::kKeepMissing, int season = 7,
+                         int64_t* count = nullptr) {
   FillOptions o;
   o.method = method;
   o.edges = edges;
@@ -47,8 +48,9 @@ TEST(FillGapsTest, ZeroFillsEveryGapIncludingEdges) {
 
 TEST(FillGapsTest, LinearInterpolatesAndHandlesEdgesPerOption) {
   int64_t n = 0;
-  EXPECT_THAT(Fill({kNaN, 1, kNaN, kNaN, 4, kNaN}, FillMethod::kLinear, EdgeFill::kKeepMissing, 7, &n),
-              SameValues(std::vector<double>{kNaN, 1, 2, 3, 4, kNaN}));
+  EXPECT_THAT(
+      Fill({kNaN, 1, kNaN, kNaN, 4, kNaN}, FillMethod::kLinear, EdgeFill::kKeepMissing, 7, &n),
+      SameValues(std::vector<double>{kNaN, 1, 2, 3, 4, kNaN}));
   EXPECT_EQ(n, 2);
   EXPECT_THAT(Fill({kNaN, 1, kNaN, kNaN, 4, kNaN}, FillMethod::kLinear, EdgeFill::kNearest, 7, &n),
               SameValues(std::vector<double>{1, 1, 2, 3, 4, 4}));
@@ -116,7 +118,8 @@ TEST(FillGapsTest, BadInputs) {
   auto m = ParseFillMethod("spline");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("missing, zero, linear, seasonal"), std::string::npos);
-  for (auto method : {FillMethod::kMissing, FillMethod::kZero, FillMethod::kLinear, FillMethod::kSeasonal}) {
+  for (auto method :
+       {FillMethod::kMissing, FillMethod::kZero, FillMethod::kLinear, FillMethod::kSeasonal}) {
     EXPECT_EQ(*ParseFillMethod(FillMethodName(method)), method);
   }
   Panel empty;

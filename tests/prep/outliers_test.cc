@@ -45,8 +45,9 @@ TEST(OutliersTest, FlagsASpikeOnASeasonalSeries) {
       EXPECT_EQ(r->flags[90], 0) << "NaN is never flagged";
       EXPECT_TRUE(std::isnan(r->expected[90]));
       ASSERT_GE(r->outliers.size(), 1u);
-      EXPECT_LE(r->outliers.size(), 3u) << "few false alarms on a clean seasonal series; baseline "
-                                        << static_cast<int>(baseline) << " rule " << static_cast<int>(rule);
+      EXPECT_LE(r->outliers.size(), 3u)
+          << "few false alarms on a clean seasonal series; baseline " << static_cast<int>(baseline)
+          << " rule " << static_cast<int>(rule);
       bool found = false;
       for (const Outlier& out : r->outliers) {
         if (out.date != kStart + 50) continue;

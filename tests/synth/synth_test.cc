@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -11,7 +12,6 @@
 #include <sstream>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 
 namespace retailcast::synth {
 namespace {
@@ -34,7 +34,8 @@ bool BitwiseEqual(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 fs::path TempDir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("retailcast_synth_" + name + "_" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("retailcast_synth_" + name + "_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
@@ -308,7 +309,8 @@ TEST(SynthTest, WriteErrorsAreIoErrors) {
   EXPECT_NE(s.status().message().find("/nonexistent_dir_retailcast/x.csv"), std::string::npos);
   SynthOptions bad = Small();
   bad.stores = 0;
-  EXPECT_EQ(WriteLongCsv(bad, "/tmp/never_written.csv").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteLongCsv(bad, "/tmp/never_written.csv").status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists("/tmp/never_written.csv"));
 }
 
@@ -397,8 +399,9 @@ TEST(SynthTest, M5WideLayout) {
   std::ifstream cal(dir / "calendar.csv");
   std::string line;
   std::getline(cal, line);
-  EXPECT_EQ(line, "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,"
-                  "event_type_2,snap_CA,snap_TX");
+  EXPECT_EQ(line,
+            "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,"
+            "event_type_2,snap_CA,snap_TX");
   std::getline(cal, line);
   EXPECT_EQ(line, "2011-01-29,11101,Saturday,1,1,2011,d_1,,,,,0,0");
   int cal_rows = 1;
