@@ -140,7 +140,14 @@ class CliTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  ProcessResult Cli(const std::vector<std::string>& args) const { return RunCli(args, dir_); }
+  // Runs the binary; a sanitizer report on its stderr (ASan build) fails the test.
+  ProcessResult Cli(const std::vector<std::string>& args) const {
+    ProcessResult r = RunCli(args, dir_);
+    for (const char* report : {"runtime error:", "Sanitizer"}) {
+      EXPECT_EQ(r.err.find(report), std::string::npos) << "sanitizer report:\n" << r.err;
+    }
+    return r;
+  }
   ProcessResult Python(const std::vector<std::string>& args) const {
     return RunProgram(kPython, args, dir_);
   }
