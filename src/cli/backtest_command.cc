@@ -35,8 +35,9 @@ struct BacktestArgs {
 };
 
 Status RunBacktestCommand(const BacktestArgs& a) {
-  RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
+  // Models first: a typo in --model should not wait for a large file to be read.
   RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.models, a.season, a.params));
+  RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
   eval::BacktestOptions o;
   o.horizon = a.horizon;
   o.windows = a.windows;

@@ -60,8 +60,9 @@ Status RunForecast(const ForecastArgs& a) {
                  record.train_start.c_str(), record.train_end.c_str());
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::Predict(set, options, pool));
   } else {
-    RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
+    // Models first: a typo in --model should not wait for a large file to be read.
     RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.models, a.season, a.params));
+    RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::ForecastPanel(panel, models, options, pool));
   }
   PrintSeriesErrors(run.errors);

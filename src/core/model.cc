@@ -1,6 +1,8 @@
 #include "retailcast/model.h"
 
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace retailcast {
 
@@ -15,7 +17,9 @@ Status ValidatePredictRequest(const PredictRequest& request) {
   }
   for (double level : request.levels) {
     if (!(level > 0 && level < 100)) {
-      return Status::InvalidArgument("interval level " + std::to_string(level) +
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", level);
+      return Status::InvalidArgument(std::string("interval level ") + text +
                                      " is outside (0, 100); give levels in percent, e.g. 80,95");
     }
   }
