@@ -20,7 +20,8 @@ std::vector<double> Weekly(size_t n, uint64_t seed, bool seasonal = true) {
   const double flat[7] = {12, 12, 12, 12, 12, 12, 12};
   Rng rng(seed);
   std::vector<double> y(n);
-  for (size_t t = 0; t < n; ++t) y[t] = (seasonal ? pattern : flat)[t % 7] + 0.5 * rng.Normal();
+  const double* level = seasonal ? pattern : flat;
+  for (size_t t = 0; t < n; ++t) y[t] = level[t % 7] + 0.5 * rng.Normal();
   return y;
 }
 
