@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "retailcast/status.h"
 
@@ -95,6 +96,9 @@ struct Frequency {
   // The period stamp that contains `date` (week ending/starting per anchor: the anchor day on
   // or after `date` for weekly, the 1st of the month/quarter/year otherwise).
   Date PeriodOf(Date date) const;
+  // First and last day covered by the period stamped `stamp` (a weekly stamp ends its week,
+  // as PeriodOf gives it; other stamps start their period).
+  std::pair<Date, Date> DaysOf(Date stamp) const;
 
   bool operator==(const Frequency& o) const {
     return unit == o.unit && (unit != FrequencyUnit::kWeek || anchor == o.anchor);

@@ -341,6 +341,17 @@ Date Frequency::PeriodOf(Date date) const {
   return date;
 }
 
+std::pair<Date, Date> Frequency::DaysOf(Date stamp) const {
+  switch (unit) {
+    case FrequencyUnit::kDay:
+      return {stamp, stamp};
+    case FrequencyUnit::kWeek:
+      return {stamp - 6, stamp};
+    default:
+      return {stamp, Advance(stamp, 1) - 1};
+  }
+}
+
 Result<Frequency> InferFrequency(const Date* dates, size_t n) {
   if (n < 2) return Status::NotFound("need at least two dates to infer a frequency");
   std::map<int32_t, size_t> counts;

@@ -27,19 +27,6 @@ int Rank(FrequencyUnit u) {
   return 0;
 }
 
-// First and last day of the period stamped `stamp` (a weekly stamp ends its week, see
-// Frequency::PeriodOf; other stamps start their period).
-std::pair<Date, Date> DaysOf(const Frequency& f, Date stamp) {
-  switch (f.unit) {
-    case FrequencyUnit::kDay:
-      return {stamp, stamp};
-    case FrequencyUnit::kWeek:
-      return {stamp - 6, stamp};
-    default:
-      return {stamp, f.Advance(stamp, 1) - 1};
-  }
-}
-
 std::string JoinNames(const std::vector<std::string>& names, std::string_view sep) {
   std::string out;
   for (size_t k = 0; k < names.size(); ++k) {
@@ -148,8 +135,8 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
       result.dropped_series.emplace_back(panel.id(i));
       continue;
     }
-    const Date first_day = DaysOf(src, panel.start(i)).first;
-    const Date last_day = DaysOf(src, panel.end(i)).second;
+    const Date first_day = src.DaysOf(panel.start(i)).first;
+    const Date last_day = src.DaysOf(panel.end(i)).second;
     const Date t_first = tgt.PeriodOf(first_day);
     RETAILCAST_ASSIGN_OR_RETURN(int64_t steps, tgt.StepsBetween(t_first, tgt.PeriodOf(last_day)));
     const size_t nt = static_cast<size_t>(steps + 1);
@@ -157,10 +144,10 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
     for (size_t k = 0; k < num_exog; ++k) acc[1 + k].Reset(exog_funcs[k], nt);
 
     size_t j = 0;
-    auto [tb, te] = DaysOf(tgt, t_first);
+    auto [tb, te] = tgt.DaysOf(t_first);
     auto y = panel.values(i);
     for (int64_t t = 0; t < len; ++t) {
-      auto [sb, se] = DaysOf(src, src.Advance(panel.start(i), t));
+      auto [sb, se] = src.DaysOf(src.Advance(panel.start(i), t));
       const int days = se - sb + 1;
       while (true) {
         const int overlap = std::min(se, te) - std::max(sb, tb) + 1;
@@ -172,13 +159,13 @@ Result<TemporalAggregate> AggregateTime(const Panel& panel, const TemporalAggOpt
         }
         if (se <= te) break;
         ++j;
-        std::tie(tb, te) = DaysOf(tgt, tgt.Advance(t_first, static_cast<int64_t>(j)));
+        std::tie(tb, te) = tgt.DaysOf(tgt.Advance(t_first, static_cast<int64_t>(j)));
       }
     }
     // Partial first / last target periods.
-    const bool first_partial = DaysOf(tgt, t_first).first < first_day;
+    const bool first_partial = tgt.DaysOf(t_first).first < first_day;
     const bool last_partial =
-        DaysOf(tgt, tgt.Advance(t_first, static_cast<int64_t>(nt - 1))).second > last_day;
+        tgt.DaysOf(tgt.Advance(t_first, static_cast<int64_t>(nt - 1))).second > last_day;
     size_t lo = 0, hi = nt;  // kept target periods [lo, hi)
     if (options.partial == PartialPeriods::kDrop) {
       if (first_partial) lo = 1;

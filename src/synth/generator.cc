@@ -30,18 +30,6 @@ constexpr double kTwoPi = 2.0 * std::numbers::pi;
 double RoundTo(double v, double step) { return std::round(v / step) * step; }
 double Cents(double v) { return std::max(0.25, std::round(v * 100.0) / 100.0); }
 
-// First and last day covered by the period stamped `stamp` (weekly stamps end their week).
-std::pair<Date, Date> DaysOf(const Frequency& f, Date stamp) {
-  switch (f.unit) {
-    case FrequencyUnit::kDay:
-      return {stamp, stamp};
-    case FrequencyUnit::kWeek:
-      return {stamp - 6, stamp};
-    default:
-      return {stamp, f.Advance(stamp, 1) - 1};
-  }
-}
-
 double YearFraction(Date d) {
   return static_cast<double>(d - Date::FromYmd(d.year(), 1, 1)) / 365.25;
 }
@@ -105,14 +93,14 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
   g.holiday_mult_.resize(n);
   g.holiday_flag_.resize(n);
   g.week_.resize(n);
-  const Date first_day = DaysOf(o.freq, o.start).first;
+  const Date first_day = o.freq.DaysOf(o.start).first;
   // Walmart weeks run Saturday to Friday; count them from the Saturday on or before the start.
   const Date first_saturday =
       first_day -
       ((static_cast<int>(first_day.weekday()) - static_cast<int>(Weekday::kSaturday) + 7) % 7);
   for (size_t t = 0; t < n; ++t) {
     const Date d = o.freq.Advance(o.start, static_cast<int64_t>(t));
-    const auto [b, e] = DaysOf(o.freq, d);
+    const auto [b, e] = o.freq.DaysOf(d);
     g.dates_[t] = d;
     g.days_[t] = e - b + 1;
     g.weekday_[t] = o.freq.unit == FrequencyUnit::kDay ? static_cast<int>(d.weekday()) : -1;
@@ -142,7 +130,7 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
   // States and their temperature: yearly cycle (coldest mid-January) plus AR(1) weather.
   const char* kStateNames[] = {"CA", "TX", "WI"};
   const double kMean[] = {17.0, 20.0, 8.0}, kAmp[] = {6.0, 10.0, 14.0};
-  const Date last_day = DaysOf(o.freq, g.dates_.back()).second;
+  const Date last_day = o.freq.DaysOf(g.dates_.back()).second;
   for (int k = 0; k < o.states; ++k) {
     std::string name = k < 3 ? kStateNames[k] : "S" + std::to_string(k + 1);
     Rng rng(o.seed, "state:" + name);
@@ -157,7 +145,7 @@ Result<Generator> Generator::Create(const SynthOptions& o) {
     }
     std::vector<double> temp(n);
     for (size_t t = 0; t < n; ++t) {
-      const auto [b, e] = DaysOf(o.freq, g.dates_[t]);
+      const auto [b, e] = o.freq.DaysOf(g.dates_[t]);
       double sum = 0;
       for (Date day = b; day <= e; day = day + 1)
         sum += daily[static_cast<size_t>(day - first_day)];

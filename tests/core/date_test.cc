@@ -82,6 +82,19 @@ TEST(FrequencyTest, PeriodOfAndAlignment) {
   EXPECT_EQ(Frequency::Quarterly().PeriodOf(Date::FromYmd(2010, 8, 17)).ToString(), "2010-07-01");
 }
 
+TEST(FrequencyTest, DaysOfAPeriod) {
+  auto [wb, we] = Frequency::Weekly(Weekday::kFriday).DaysOf(Date::FromYmd(2010, 2, 5));
+  EXPECT_EQ(wb.ToString(), "2010-01-30");
+  EXPECT_EQ(we.ToString(), "2010-02-05");
+  auto [mb, me] = Frequency::Monthly().DaysOf(Date::FromYmd(2016, 2, 1));
+  EXPECT_EQ(mb.ToString(), "2016-02-01");
+  EXPECT_EQ(me.ToString(), "2016-02-29");
+  auto [qb, qe] = Frequency::Quarterly().DaysOf(Date::FromYmd(2020, 10, 1));
+  EXPECT_EQ(qe.ToString(), "2020-12-31");
+  auto [db, de] = Frequency::Daily().DaysOf(Date::FromYmd(2020, 1, 1));
+  EXPECT_EQ(db, de);
+}
+
 TEST(FrequencyTest, InfersFromDates) {
   std::vector<Date> weekly;
   for (int i = 0; i < 10; ++i) weekly.push_back(Date::FromYmd(2010, 2, 5) + 7 * i);
