@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "retailcast/date.h"
 #include "retailcast/panel.h"
 #include "retailcast/params.h"
 #include "retailcast/serialize.h"
@@ -19,11 +20,34 @@
 
 namespace retailcast {
 
+// Known future values of exogenous columns (price, promotion flags, holidays, temperature...)
+// over the forecast horizon of one series: the regressors a model fitted with exogenous
+// columns needs at predict time. Views only: the caller owns the values and keeps them alive
+// for the duration of Predict. NaN marks an unknown value.
+struct FutureRegressors {
+  Date start;      // date of the first forecast period (the period after the training end)
+  Frequency freq;  // of the series
+  std::vector<std::string_view> names;
+  std::vector<std::span<const double>> values;  // values[k][t] for names[k], t = 0..
+
+  // The values of column `name`; empty span when absent.
+  std::span<const double> Find(std::string_view name) const;
+  // Checks that column `name` is present with a known (non-NaN) value for each of the first
+  // `horizon` periods. InvalidArgument naming the regressor and the missing dates (the first
+  // few, then a count) otherwise; `model` and `series` name the caller in the message.
+  Status Require(std::string_view name, int horizon, std::string_view model,
+                 std::string_view series) const;
+};
+
 // What a caller asks of a fitted model.
 struct PredictRequest {
   int horizon = 1;
   // Interval levels in percent, each in (0, 100), e.g. {80, 95}.
   std::vector<double> levels;
+  // Future exogenous values; null when the caller knows none. A model that was fitted with
+  // regressors fails with InvalidArgument (naming the regressor and the missing dates) when
+  // they are absent; a model without regressors ignores them.
+  const FutureRegressors* future = nullptr;
 };
 
 // A forecast of one series: mean path and, per requested level, lower and upper bounds.
