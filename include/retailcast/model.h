@@ -56,6 +56,12 @@ struct Forecast {
   std::vector<double> levels;              // as requested
   std::vector<std::vector<double>> lower;  // lower[l][t] for levels[l]
   std::vector<std::vector<double>> upper;  // upper[l][t]
+  // Optional decomposition of the mean into named parts (e.g. "trend", "yearly", "holiday:
+  // Christmas", "regressor:price"), for models that can explain themselves; empty otherwise.
+  // components[c][t] for component_names[c]; how they combine into `mean` (sum, or product
+  // for multiplicative parts) is the model's documented rule.
+  std::vector<std::string> component_names;
+  std::vector<std::vector<double>> components;
 };
 
 // In-sample one-step fitted values and residuals (y - fitted), aligned to the training
