@@ -15,7 +15,7 @@
 
 #include "bench_util.h"
 #include "retailcast/backtest.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "retailcast/store.h"
 
 int main(int argc, char** argv) {

@@ -10,7 +10,7 @@
 
 #include "bench_util.h"
 #include "retailcast/backtest.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 
 namespace retailcast::bench {
 namespace {

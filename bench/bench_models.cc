@@ -13,7 +13,7 @@
 
 #include "bench_util.h"
 #include "retailcast/forecast_engine.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 
 namespace retailcast::bench {
 namespace {

@@ -89,6 +89,22 @@ struct BacktestResult {
   std::vector<BacktestSummary> overall;    // model order; means over all records of the model
 };
 
+// Everything the backtest of one series produced.
+struct SeriesBacktest {
+  std::vector<BacktestRecord> records;  // (window, model) order
+  std::vector<BacktestIssue> skipped;   // window order
+  std::vector<BacktestIssue> errors;    // (window, model) order
+};
+
+// The backtest of one series (the per-series part of RunBacktest, also used by models that
+// choose among candidates per series): every model over the windows of `options`, which must
+// be resolved (step >= 1, season_length >= 1, as RunBacktest resolves them; a caller bug
+// otherwise). `price` is the series' price column or empty; records carry `series_index`.
+// Thread-safe: reads only its arguments.
+SeriesBacktest BacktestSeries(const SeriesView& series, std::span<const ModelInstance> models,
+                              const BacktestOptions& options, std::span<const double> price = {},
+                              size_t series_index = 0);
+
 // Runs the backtest. InvalidArgument for horizon < 1, windows < 1, step < 0,
 // min_train_length < 1, season_length < 0, a bad level, an unknown metric name, an unknown
 // price column or bad models; with OnModelError::kFail the first model error in

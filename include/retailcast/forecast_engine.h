@@ -65,10 +65,36 @@ enum class OnModelError {
 using ProgressFn = std::function<void(size_t done, size_t total)>;
 
 struct ForecastOptions {
-  PredictRequest request;  // horizon and interval levels (percent)
+  PredictRequest request;  // horizon and interval levels (percent); `future` is set per series
   OnModelError on_error = OnModelError::kReport;
   ProgressFn progress;  // optional
+  // Known future values of exogenous columns: a panel with the same series ids and frequency
+  // whose exogenous columns cover (at least) the forecast dates of each series; the target
+  // values are ignored. Null when none are known. Not owned; must outlive the call.
+  const Panel* future = nullptr;
 };
+
+// The future regressors of one series with the values they point to. Filled by
+// FutureFromPanel; not copyable (the views point into `storage`).
+struct SeriesFuture {
+  SeriesFuture() = default;
+  SeriesFuture(const SeriesFuture&) = delete;
+  SeriesFuture& operator=(const SeriesFuture&) = delete;
+
+  FutureRegressors regressors;
+  std::vector<std::vector<double>> storage;
+};
+
+// Fills `out` with every exogenous column of `future` for the `horizon` periods after `last`
+// of series `id` (NaN where `future` has no value for a date, or no series `id`), so a model
+// that needs a regressor reports exactly the dates that are missing.
+void FutureFromPanel(const Panel& future, std::string_view id, Date last, int horizon,
+                     SeriesFuture* out);
+
+// The regressors of a series' own exogenous columns after its first `cutoff` values (a
+// backtest's test window: the actual exogenous values stand in for the known future ones);
+// views into the panel, empty when the series has no panel.
+FutureRegressors FutureWithinSeries(const SeriesView& series, size_t cutoff);
 
 // A (series, model) pair that produced no forecast, and why.
 struct SeriesError {

@@ -1,6 +1,7 @@
-// The model registry: one explicit table (RegisterBuiltinModels) of every model with its
-// name, one-line description, parameter spec and factory. The CLI help, `retailcast models`,
-// the service's GET /v1/models and saved artifacts all read this table.
+// The model registry: a table of models, each with its name, one-line description, parameter
+// spec and factory. The built-in table (every model family of every module) is in
+// retailcast/catalog.h; the CLI help, `retailcast models`, the service's GET /v1/models and
+// saved artifacts all read it.
 #pragma once
 
 #include <functional>
@@ -40,10 +41,5 @@ class ModelRegistry {
  private:
   std::vector<ModelEntry> entries_;
 };
-
-// Adds every built-in model (defined in src/models/builtin_models.cc).
-void RegisterBuiltinModels(ModelRegistry& registry);
-// A process-wide registry holding the built-in models, built on first use (thread-safe).
-const ModelRegistry& BuiltinRegistry();
 
 }  // namespace retailcast

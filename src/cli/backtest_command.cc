@@ -11,7 +11,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "retailcast/backtest.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "retailcast/thread_pool.h"
 
 namespace retailcast::cli {

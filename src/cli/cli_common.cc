@@ -11,12 +11,12 @@
 
 #include "progress_bar.h"
 #include "retailcast/aggregate.h"
+#include "retailcast/catalog.h"
 #include "retailcast/datasets.h"
 #include "retailcast/fill_gaps.h"
 #include "retailcast/long_csv.h"
 #include "retailcast/m5_reader.h"
 #include "retailcast/outliers.h"
-#include "retailcast/registry.h"
 #include "retailcast/transactions_csv.h"
 
 namespace retailcast::cli {
@@ -308,6 +308,25 @@ Result<Panel> LoadPanelForCommand(const InputOptions& in) {
   }
   RETAILCAST_RETURN_IF_ERROR(Preprocess(in, &panel));
   return panel;
+}
+
+Result<Panel> LoadFuturePanel(const InputOptions& in, const std::string& path,
+                              const Frequency& freq, std::vector<std::string> exog) {
+  InputOptions f = in;
+  f.path = path;
+  f.format = "long";
+  f.target_column.clear();
+  f.freq = freq.ToString();
+  f.exog = std::move(exog);
+  f.flags.clear();
+  f.attributes.clear();
+  if (f.exog.empty()) {
+    return Status::InvalidArgument("--future " + path +
+                                   ": the training data has no exogenous columns, so there is "
+                                   "nothing to read from it; name the regressors with --exog");
+  }
+  RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(f));
+  return std::move(loaded.panel);
 }
 
 Result<std::vector<double>> ParseLevels(const std::string& text) {

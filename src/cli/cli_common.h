@@ -72,6 +72,12 @@ Result<io::LoadedPanel> ReadInput(const InputOptions& in);
 // The panel of the command: from the file when `in.path` is set, else from the store's
 // dataset. InvalidArgument when neither is given.
 Result<Panel> LoadPanelForCommand(const InputOptions& in);
+// Reads a long CSV of known future values of exogenous columns (`--future`): the id and date
+// columns of `in`, no target column, on frequency `freq`. `exog` names the columns to read
+// (each must be in the file; DataError listing the columns found otherwise); {"*"} reads
+// every numeric column.
+Result<Panel> LoadFuturePanel(const InputOptions& in, const std::string& path,
+                              const Frequency& freq, std::vector<std::string> exog);
 
 // "80,95" -> {80, 95}; InvalidArgument for a non-number.
 Result<std::vector<double>> ParseLevels(const std::string& text);

@@ -7,9 +7,9 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "retailcast/catalog.h"
 #include "retailcast/forecast_csv.h"
 #include "retailcast/model_set.h"
-#include "retailcast/registry.h"
 #include "retailcast/thread_pool.h"
 
 namespace retailcast::cli {
@@ -24,6 +24,7 @@ struct ForecastArgs {
   std::string levels = "80,95";
   std::string output;
   std::string artifact;  // id or name
+  std::string future;    // long CSV of known future exogenous values
   int threads = 0;
   bool fail_on_model_error = false;
 };
@@ -58,11 +59,25 @@ Status RunForecast(const ForecastArgs& a) {
                  record.name.c_str(), static_cast<long long>(record.version),
                  static_cast<long long>(record.id), static_cast<long long>(record.n_series),
                  record.train_start.c_str(), record.train_end.c_str());
+    Panel future;
+    if (!a.future.empty() && !set.series().empty()) {
+      // The fitted models know which regressors they need; read every numeric column.
+      RETAILCAST_ASSIGN_OR_RETURN(
+          future, LoadFuturePanel(a.in, a.future, set.series().front().freq, {"*"}));
+      options.future = &future;
+    }
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::Predict(set, options, pool));
   } else {
     // Models first: a typo in --model should not wait for a large file to be read.
     RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.models, a.season, a.params));
     RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
+    Panel future;
+    if (!a.future.empty()) {
+      std::vector<std::string> exog;
+      for (size_t k = 0; k < panel.num_exog(); ++k) exog.push_back(panel.exog_name(k));
+      RETAILCAST_ASSIGN_OR_RETURN(future, LoadFuturePanel(a.in, a.future, panel.freq(), exog));
+      options.future = &future;
+    }
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::ForecastPanel(panel, models, options, pool));
   }
   PrintSeriesErrors(run.errors);
@@ -120,6 +135,10 @@ void AddForecastCommand(CLI::App& app, Action* action) {
                   "Forecast CSV unique_id,ds,model,yhat,lo80,hi80,lo95,hi95 (default: stdout)");
   cmd->add_option("--artifact", a->artifact,
                   "Forecast from a trained artifact (id or name) in --store");
+  cmd->add_option("--future", a->future,
+                  "Long CSV of known future values of the --exog/--flags columns over the "
+                  "forecast dates (same id and date columns, no target), for models fitted "
+                  "with regressors");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->add_flag("--fail-on-model-error", a->fail_on_model_error,
                 "Fail when a model cannot fit a series (default: report it and go on)");

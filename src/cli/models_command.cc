@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 
 namespace retailcast::cli {
 

@@ -13,9 +13,9 @@
 #include "backtest_output.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "retailcast/catalog.h"
 #include "retailcast/describe.h"
 #include "retailcast/forecast_csv.h"
-#include "retailcast/registry.h"
 #include "train_artifact.h"
 
 namespace retailcast::cli {

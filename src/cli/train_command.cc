@@ -7,7 +7,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "retailcast/backtest.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "train_artifact.h"
 
 namespace retailcast::cli {

@@ -16,13 +16,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Everything one series produced; merged in series order after the parallel loop.
-struct SeriesOutcome {
-  std::vector<BacktestRecord> records;
-  std::vector<BacktestIssue> skipped;
-  std::vector<BacktestIssue> errors;
-};
-
 Status ValidateOptions(const Panel& panel, const BacktestOptions& o) {
   if (o.horizon < 1) {
     return Status::InvalidArgument("backtest horizon must be >= 1, got " +
@@ -65,7 +58,7 @@ Status ValidateOptions(const Panel& panel, const BacktestOptions& o) {
 void RunModelOnSeries(const SeriesView& view, std::span<const double> price, size_t series,
                       size_t model, const ModelInstance& inst, const BacktestOptions& o,
                       const std::vector<int64_t>& cutoffs, const std::vector<bool>& usable,
-                      SeriesOutcome* out) {
+                      SeriesBacktest* out) {
   const int64_t h = o.horizon;
   auto fail = [&](int w, const Status& s) {
     out->errors.push_back(
@@ -94,7 +87,9 @@ void RunModelOnSeries(const SeriesView& view, std::span<const double> price, siz
         fail(w, fitted.status());
         continue;
       }
-      PredictRequest req{o.horizon, o.levels};
+      const FutureRegressors future =
+          FutureWithinSeries(view, static_cast<size_t>(cutoffs[static_cast<size_t>(w)]));
+      PredictRequest req{o.horizon, o.levels, &future};
       auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(req); });
       if (!fc.ok()) {
         fail(w, fc.status());
@@ -115,7 +110,9 @@ void RunModelOnSeries(const SeriesView& view, std::span<const double> price, siz
   int64_t c0 = cutoffs[static_cast<size_t>(first)];
   SeriesView train = view.Head(static_cast<size_t>(c0));
   auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
-  PredictRequest req{static_cast<int>(cutoffs[static_cast<size_t>(last)] - c0 + h), o.levels};
+  const FutureRegressors future = FutureWithinSeries(view, static_cast<size_t>(c0));
+  PredictRequest req{static_cast<int>(cutoffs[static_cast<size_t>(last)] - c0 + h), o.levels,
+                     &future};
   Result<Forecast> fc = fitted.ok()
                             ? internal::GuardModelCall([&] { return (*fitted)->Predict(req); })
                             : Result<Forecast>(fitted.status());
@@ -207,6 +204,59 @@ std::string FormatCell(double v) {
 
 }  // namespace
 
+SeriesBacktest BacktestSeries(const SeriesView& view, std::span<const ModelInstance> models,
+                              const BacktestOptions& o, std::span<const double> price,
+                              size_t series_index) {
+  SeriesBacktest out;
+  const int64_t n = static_cast<int64_t>(view.y.size());
+  std::vector<int64_t> cutoffs(static_cast<size_t>(o.windows));
+  std::vector<bool> usable(static_cast<size_t>(o.windows), false);
+  for (int w = 0; w < o.windows; ++w) {
+    int64_t c = n - o.horizon - static_cast<int64_t>(o.windows - 1 - w) * o.step;
+    cutoffs[static_cast<size_t>(w)] = c;
+    if (c < o.min_train_length) {
+      out.skipped.push_back(BacktestIssue{
+          std::string(view.id), w, "",
+          Status::DataError("series '" + std::string(view.id) + "' has " + std::to_string(n) +
+                            " observations; window " + std::to_string(w) + " needs at least " +
+                            std::to_string(o.min_train_length + o.horizon +
+                                           static_cast<int64_t>(o.windows - 1 - w) * o.step) +
+                            " (min_train_length + horizon + later windows x step)")});
+      continue;
+    }
+    bool any_actual = false;
+    for (int64_t t = c; t < c + o.horizon; ++t) {
+      if (!std::isnan(view.y[static_cast<size_t>(t)])) any_actual = true;
+    }
+    if (!any_actual) {
+      out.skipped.push_back(BacktestIssue{
+          std::string(view.id), w, "",
+          Status::DataError("series '" + std::string(view.id) + "', window " + std::to_string(w) +
+                            ": every actual of the test part is missing")});
+      continue;
+    }
+    usable[static_cast<size_t>(w)] = true;
+  }
+  for (size_t j = 0; j < models.size(); ++j) {
+    RunModelOnSeries(view, price, series_index, j, models[j], o, cutoffs, usable, &out);
+  }
+  // Records and errors come per model; put them in (window, model) order.
+  auto by_window_model = [](const auto& a, const auto& b) {
+    return std::pair(a.window, a.model) < std::pair(b.window, b.model);
+  };
+  std::stable_sort(out.records.begin(), out.records.end(), by_window_model);
+  std::stable_sort(out.errors.begin(), out.errors.end(), [&](const auto& a, const auto& b) {
+    auto pos = [&](const std::string& label) {
+      for (size_t j = 0; j < models.size(); ++j) {
+        if (models[j].spec.label == label) return j;
+      }
+      return models.size();
+    };
+    return std::pair(a.window, pos(a.model)) < std::pair(b.window, pos(b.model));
+  });
+  return out;
+}
+
 Result<BacktestResult> RunBacktest(const Panel& panel, std::span<const ModelInstance> models,
                                    const BacktestOptions& options, ThreadPool& pool) {
   RETAILCAST_RETURN_IF_ERROR(ValidateOptions(panel, options));
@@ -223,56 +273,12 @@ Result<BacktestResult> RunBacktest(const Panel& panel, std::span<const ModelInst
   const size_t n_series = panel.num_series();
   for (size_t i = 0; i < n_series; ++i) result.series_ids.emplace_back(panel.id(i));
 
-  std::vector<SeriesOutcome> outcomes(n_series);
+  std::vector<SeriesBacktest> outcomes(n_series);
   internal::ProgressCounter progress(o.progress, n_series);
   pool.ParallelFor(n_series, [&](size_t i) {
-    SeriesOutcome& out = outcomes[i];
-    SeriesView view = panel.series(i);
     std::span<const double> price;
     if (price_col) price = panel.exog(*price_col, i);
-    const int64_t n = panel.length(i);
-    std::vector<int64_t> cutoffs(static_cast<size_t>(o.windows));
-    std::vector<bool> usable(static_cast<size_t>(o.windows), false);
-    for (int w = 0; w < o.windows; ++w) {
-      int64_t c = n - o.horizon - static_cast<int64_t>(o.windows - 1 - w) * o.step;
-      cutoffs[static_cast<size_t>(w)] = c;
-      if (c < o.min_train_length) {
-        out.skipped.push_back(BacktestIssue{
-            std::string(view.id), w, "",
-            Status::DataError("series '" + std::string(view.id) + "' has " + std::to_string(n) +
-                              " observations; window " + std::to_string(w) + " needs at least " +
-                              std::to_string(o.min_train_length + o.horizon +
-                                             static_cast<int64_t>(o.windows - 1 - w) * o.step) +
-                              " (min_train_length + horizon + later windows x step)")});
-        continue;
-      }
-      bool any_actual = false;
-      for (int64_t t = c; t < c + o.horizon; ++t) {
-        if (!std::isnan(view.y[static_cast<size_t>(t)])) any_actual = true;
-      }
-      if (!any_actual) {
-        out.skipped.push_back(BacktestIssue{
-            std::string(view.id), w, "",
-            Status::DataError("series '" + std::string(view.id) + "', window " + std::to_string(w) +
-                              ": every actual of the test part is missing")});
-        continue;
-      }
-      usable[static_cast<size_t>(w)] = true;
-    }
-    for (size_t j = 0; j < models.size(); ++j) {
-      RunModelOnSeries(view, price, i, j, models[j], o, cutoffs, usable, &out);
-    }
-    // Records and errors come per model; put them in (window, model) order.
-    auto by_window_model = [](const auto& a, const auto& b) {
-      return std::pair(a.window, a.model) < std::pair(b.window, b.model);
-    };
-    std::stable_sort(out.records.begin(), out.records.end(), by_window_model);
-    std::stable_sort(out.errors.begin(), out.errors.end(), [&](const auto& a, const auto& b) {
-      auto pos = [&](const std::string& label) {
-        return std::find(result.models.begin(), result.models.end(), label) - result.models.begin();
-      };
-      return std::pair(a.window, pos(a.model)) < std::pair(b.window, pos(b.model));
-    });
+    outcomes[i] = BacktestSeries(panel.series(i), models, o, price, i);
     progress.Tick();
   });
 

@@ -138,6 +138,43 @@ Status AppendForecastRows(std::string_view unique_id, Date last, const Frequency
   return Status::Ok();
 }
 
+void FutureFromPanel(const Panel& future, std::string_view id, Date last, int horizon,
+                     SeriesFuture* out) {
+  const Frequency& freq = future.freq();
+  const size_t h = static_cast<size_t>(horizon);
+  out->regressors = FutureRegressors{freq.Advance(last, 1), freq, {}, {}};
+  out->storage.assign(future.num_exog(), std::vector<double>(h, kNaN));
+  std::optional<size_t> i = future.Find(id);
+  for (size_t k = 0; k < future.num_exog(); ++k) {
+    std::vector<double>& v = out->storage[k];
+    if (i) {
+      std::span<const double> col = future.exog(k, *i);
+      for (size_t t = 0; t < h; ++t) {
+        Result<int64_t> at =
+            freq.StepsBetween(future.start(*i), freq.Advance(last, int64_t(t) + 1));
+        if (at.ok() && *at >= 0 && static_cast<size_t>(*at) < col.size()) {
+          v[t] = col[static_cast<size_t>(*at)];
+        }
+      }
+    }
+    out->regressors.names.push_back(future.exog_name(k));
+    out->regressors.values.push_back(v);
+  }
+}
+
+FutureRegressors FutureWithinSeries(const SeriesView& series, size_t cutoff) {
+  FutureRegressors f{
+      series.freq.Advance(series.start, static_cast<int64_t>(cutoff)), series.freq, {}, {}};
+  if (series.panel == nullptr) return f;
+  const Panel& p = *series.panel;
+  for (size_t k = 0; k < p.num_exog(); ++k) {
+    std::span<const double> col = p.exog(k, series.index);
+    f.names.push_back(p.exog_name(k));
+    f.values.push_back(cutoff <= col.size() ? col.subspan(cutoff) : std::span<const double>{});
+  }
+  return f;
+}
+
 Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInstance> models,
                                   const ForecastOptions& options, ThreadPool& pool) {
   RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));
@@ -153,11 +190,17 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
       out.status = Status::DataError("series has no observations");
     } else {
       SeriesView view = panel.series(i);
+      SeriesFuture future;
+      PredictRequest request = options.request;
+      if (options.future != nullptr) {
+        FutureFromPanel(*options.future, view.id, panel.end(i), request.horizon, &future);
+        request.future = &future.regressors;
+      }
       auto fitted = internal::GuardModelCall([&] { return models[j].estimator->Fit(view); });
       if (!fitted.ok()) {
         out.status = fitted.status();
       } else {
-        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(options.request); });
+        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(request); });
         if (!fc.ok()) {
           out.status = fc.status();
         } else if (fc->mean.size() != static_cast<size_t>(options.request.horizon)) {

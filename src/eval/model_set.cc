@@ -202,11 +202,17 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
       status[k] = s.status[j];
     } else {
       ByteReader in(s.state[j]);
+      SeriesFuture future;
+      PredictRequest request = options.request;
+      if (options.future != nullptr) {
+        FutureFromPanel(*options.future, s.unique_id, s.last_date, request.horizon, &future);
+        request.future = &future.regressors;
+      }
       auto fitted = internal::GuardModelCall([&] { return models[j].estimator->Load(in); });
       if (!fitted.ok()) {
         status[k] = fitted.status();
       } else {
-        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(options.request); });
+        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(request); });
         if (!fc.ok()) {
           status[k] = fc.status();
         } else {

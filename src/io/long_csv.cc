@@ -244,8 +244,11 @@ Status LongReader::ResolveColumns() {
   }
   RETAILCAST_ASSIGN_OR_RETURN(date_idx_,
                               internal::RequireColumn(reader_, options_.date_column, "date"));
-  RETAILCAST_ASSIGN_OR_RETURN(
-      value_idx_, internal::RequireColumn(reader_, options_.value_column, "target value"));
+  // No target column: a file of known future regressor values (unique_id,ds,price,...).
+  if (!options_.value_column.empty()) {
+    RETAILCAST_ASSIGN_OR_RETURN(
+        value_idx_, internal::RequireColumn(reader_, options_.value_column, "target value"));
+  }
   for (const ColumnSpec& c : options_.exog_columns) {
     RETAILCAST_ASSIGN_OR_RETURN(int idx, internal::RequireColumn(reader_, c.name, "exogenous"));
     exog_idx_.push_back(idx);
@@ -273,7 +276,8 @@ Status LongReader::Prescan() {
   for (int i : id_idx_) taken[static_cast<size_t>(i)] = true;
   for (int i : attr_idx_) taken[static_cast<size_t>(i)] = true;
   for (int i : exog_idx_) taken[static_cast<size_t>(i)] = true;
-  taken[static_cast<size_t>(date_idx_)] = taken[static_cast<size_t>(value_idx_)] = true;
+  taken[static_cast<size_t>(date_idx_)] = true;
+  if (value_idx_ >= 0) taken[static_cast<size_t>(value_idx_)] = true;
 
   size_t rows = 0;
   std::string id;
@@ -421,13 +425,15 @@ bool LongReader::ParseRow(const CsvRecord& rec) {
   std::optional<int64_t> p = PeriodNumber(date_, freq_);
   if (!p) return Reject(rec, date_idx_, OffGridReason(date_, freq_), RowErrorKind::kOffGrid);
   period_ = *p;
-  std::string_view vt = f[static_cast<size_t>(value_idx_)];
-  if (ParseValue(vt, options_.value_kind, &y_) == NumberParse::kInvalid) {
-    return Reject(rec, value_idx_, "'" + std::string(vt) + "' is not a number",
-                  RowErrorKind::kBadNumber);
-  }
-  if (y_ < 0) {
-    if (options_.on_negative == NegativePolicy::kError) {
+  if (value_idx_ < 0) {
+    y_ = kNaN;
+  } else {
+    std::string_view vt = f[static_cast<size_t>(value_idx_)];
+    if (ParseValue(vt, options_.value_kind, &y_) == NumberParse::kInvalid) {
+      return Reject(rec, value_idx_, "'" + std::string(vt) + "' is not a number",
+                    RowErrorKind::kBadNumber);
+    }
+    if (y_ < 0 && options_.on_negative == NegativePolicy::kError) {
       return Reject(rec, value_idx_, "negative value " + std::string(vt) + " is not allowed",
                     RowErrorKind::kNegative);
     }

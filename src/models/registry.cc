@@ -74,14 +74,4 @@ Result<std::unique_ptr<Estimator>> ModelRegistry::Create(std::string_view name,
   return Create(name, kv);
 }
 
-const ModelRegistry& BuiltinRegistry() {
-  // A function-local static is initialised once, thread-safely (C++11 [stmt.dcl]/4).
-  static const ModelRegistry registry = [] {
-    ModelRegistry r;
-    RegisterBuiltinModels(r);
-    return r;
-  }();
-  return registry;
-}
-
 }  // namespace retailcast

@@ -1,3 +1,4 @@
+#include "retailcast/catalog.h"
 #include "retailcast/forecast_engine.h"
 
 #include <gtest/gtest.h>

@@ -19,7 +19,7 @@
 
 #include "retailcast/forecast_engine.h"
 #include "retailcast/metrics.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "retailcast/thread_pool.h"
 
 namespace retailcast::eval {

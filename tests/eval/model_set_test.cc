@@ -1,3 +1,4 @@
+#include "retailcast/catalog.h"
 #include "retailcast/model_set.h"
 
 #include <gtest/gtest.h>

@@ -10,7 +10,7 @@
 
 #include "retailcast/distributions.h"
 #include "retailcast/model.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "synthetic_series.h"
 
 namespace retailcast {
@@ -22,8 +22,13 @@ const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kZ80 = NormalQuantile(0.9);
 const double kZ95 = NormalQuantile(0.975);
 
+// The models' own arithmetic: output options off (no clamping at zero), unless a test sets
+// them.
 std::unique_ptr<Estimator> Make(std::string_view name,
                                 std::vector<std::pair<std::string, std::string>> params = {}) {
+  bool has_non_negative = false;
+  for (const auto& [k, v] : params) has_non_negative |= k == "non_negative";
+  if (!has_non_negative) params.emplace_back("non_negative", "false");
   auto est = BuiltinRegistry().Create(name, params);
   EXPECT_TRUE(est.ok()) << est.status().ToString();
   return est.ok() ? std::move(est).value() : nullptr;

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "retailcast/model.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 #include "retailcast/serialize.h"
 #include "synthetic_series.h"
 

@@ -24,7 +24,7 @@
 #include <gtest/gtest.h>
 
 #include "retailcast/model.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 
 namespace retailcast {
 namespace {
@@ -373,7 +373,8 @@ void CheckSeries(std::string_view series_name, const SeriesView& series, int h, 
   int checked = 0;
   for (const auto& g : Goldens()) {
     if (g.series != series_name) continue;
-    std::vector<std::pair<std::string, std::string>> params;
+    // R does not clamp forecasts at zero.
+    std::vector<std::pair<std::string, std::string>> params = {{"non_negative", "false"}};
     if (g.model == "snaive") params.emplace_back("season_length", std::to_string(season));
     auto est = BuiltinRegistry().Create(g.model, params);
     ASSERT_TRUE(est.ok()) << est.status().ToString();

@@ -1,4 +1,4 @@
-#include "retailcast/registry.h"
+#include "retailcast/catalog.h"
 
 #include <memory>
 #include <string>

@@ -1,0 +1,33 @@
+// Models built from other registered models (private to src/eval; the catalog lists them):
+//   combination_model.cc  combo: mean or median of several models' forecasts
+//   selection_model.cc    auto: per-series choice among candidates by a rolling-origin backtest
+// They are in eval/, not models/, because the selection runs the backtest (BacktestSeries)
+// and both build their members through a registry.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "retailcast/model.h"
+#include "retailcast/params.h"
+#include "retailcast/registry.h"
+#include "retailcast/status.h"
+
+namespace retailcast::eval {
+
+inline constexpr std::string_view kComboName = "combo";
+inline constexpr std::string_view kAutoName = "auto";
+
+ParamSpec ComboSpec();
+ParamSpec AutoSpec();
+
+// Factories: `params` validated against the matching spec; members are built through
+// `registry`, which must outlive the estimator. NotFound for an unknown member name,
+// InvalidArgument for an empty list, a member listed twice, or a member that is itself an
+// ensemble the model cannot contain (combo in combo, auto in anything).
+Result<std::unique_ptr<Estimator>> MakeCombo(const ParamValues& params,
+                                             const ModelRegistry& registry);
+Result<std::unique_ptr<Estimator>> MakeAuto(const ParamValues& params,
+                                            const ModelRegistry& registry);
+
+}  // namespace retailcast::eval
