@@ -1,5 +1,5 @@
-#include "retailcast/catalog.h"
 #include "retailcast/forecast_engine.h"
+#include "retailcast/catalog.h"
 
 #include <gtest/gtest.h>
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "retailcast/catalog.h"
 #include "retailcast/forecast_engine.h"
 #include "retailcast/metrics.h"
-#include "retailcast/catalog.h"
 #include "retailcast/thread_pool.h"
 
 namespace retailcast::eval {

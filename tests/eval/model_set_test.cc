@@ -1,5 +1,5 @@
-#include "retailcast/catalog.h"
 #include "retailcast/model_set.h"
+#include "retailcast/catalog.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/model.h"
 #include "retailcast/catalog.h"
+#include "retailcast/model.h"
 #include "retailcast/serialize.h"
 #include "synthetic_series.h"
 

@@ -23,8 +23,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/model.h"
 #include "retailcast/catalog.h"
+#include "retailcast/model.h"
 
 namespace retailcast {
 namespace {
