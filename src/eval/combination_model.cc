@@ -203,6 +203,27 @@ class ComboEstimator final : public Estimator {
 
 }  // namespace
 
+Status RejectMembers(std::string_view model, std::string_view names,
+                     std::initializer_list<std::string_view> forbidden) {
+  size_t pos = 0;
+  while (pos <= names.size()) {
+    const size_t comma = std::min(names.find(',', pos), names.size());
+    std::string_view item = names.substr(pos, comma - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    for (std::string_view f : forbidden) {
+      if (item == f) {
+        return Status::InvalidArgument(
+            "model '" + std::string(model) + "': member '" + std::string(item) +
+            "' cannot be part of it (a combination cannot hold a combination or a selection, "
+            "nor a selection itself); list the models it would contain instead");
+      }
+    }
+    pos = comma + 1;
+  }
+  return Status::Ok();
+}
+
 ParamSpec ComboSpec() {
   ParamDef models;
   models.name = "models";
@@ -230,16 +251,10 @@ ParamSpec ComboSpec() {
 Result<std::unique_ptr<Estimator>> MakeCombo(const ParamValues& params,
                                              const ModelRegistry& registry) {
   const std::string& names = params.GetString("models");
+  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kComboName, names, {kComboName, kAutoName}));
   RETAILCAST_ASSIGN_OR_RETURN(
       std::vector<ModelSpec> specs,
       MakeModelSpecs(registry, names, static_cast<int>(params.GetInt("season_length"))));
-  for (const auto& spec : specs) {
-    if (spec.name == kComboName || spec.name == kAutoName) {
-      return Status::InvalidArgument("model 'combo': member '" + spec.name +
-                                     "' is itself a combination or a selection; list the models "
-                                     "it would contain instead");
-    }
-  }
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<ModelInstance> members,
                               InstantiateModels(registry, specs));
   const Combine how = params.GetString("method") == "median" ? Combine::kMedian : Combine::kMean;

@@ -5,6 +5,7 @@
 // and both build their members through a registry.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <string_view>
 
@@ -29,5 +30,10 @@ Result<std::unique_ptr<Estimator>> MakeCombo(const ParamValues& params,
                                              const ModelRegistry& registry);
 Result<std::unique_ptr<Estimator>> MakeAuto(const ParamValues& params,
                                             const ModelRegistry& registry);
+
+// InvalidArgument when the comma-separated `names` lists one of `forbidden` (checked before
+// the registry is asked, so the error says why rather than "unknown model").
+Status RejectMembers(std::string_view model, std::string_view names,
+                     std::initializer_list<std::string_view> forbidden);
 
 }  // namespace retailcast::eval

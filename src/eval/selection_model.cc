@@ -206,14 +206,9 @@ ParamSpec AutoSpec() {
 Result<std::unique_ptr<Estimator>> MakeAuto(const ParamValues& params,
                                             const ModelRegistry& registry) {
   const int season = static_cast<int>(params.GetInt("season_length"));
+  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kAutoName, params.GetString("models"), {kAutoName}));
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<ModelSpec> specs,
                               MakeModelSpecs(registry, params.GetString("models"), season));
-  for (const auto& spec : specs) {
-    if (spec.name == kAutoName) {
-      return Status::InvalidArgument(
-          "model 'auto': a candidate cannot be 'auto' itself; list the models to choose from");
-    }
-  }
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<ModelInstance> candidates,
                               InstantiateModels(registry, specs));
   return std::unique_ptr<Estimator>(std::make_unique<AutoEstimator>(

@@ -471,6 +471,32 @@ TEST_F(CliTest, InvalidOptionValuesAreUsageErrors) {
   EXPECT_EQ(Cli({"ingest", "--input", SampleCsv()}).exit_code, kExitUsage);  // no --dataset
 }
 
+TEST_F(CliTest, FutureFileErrorsNameTheProblem) {
+  std::string train = Write("train.csv",
+                            "unique_id,ds,y,price\n"
+                            "a,2024-01-01,5,1.5\na,2024-02-01,6,1.5\na,2024-03-01,7,1.4\n");
+  std::string future = Write("future.csv", "unique_id,ds,price\na,2024-04-01,1.3\n");
+  std::string wrong = Write("wrong.csv", "unique_id,ds,promo\na,2024-04-01,1\n");
+  // No exogenous column in the training data: nothing to read from the future file.
+  ProcessResult no_exog =
+      Cli({"forecast", "--input", train, "--horizon", "1", "--model", "naive", "--future", future});
+  EXPECT_EQ(no_exog.exit_code, kExitUsage) << no_exog.Describe();
+  EXPECT_THAT(no_exog.err, HasSubstr("--exog"));
+  // The future file lacks the training data's exogenous column.
+  ProcessResult missing = Cli({"forecast", "--input", train, "--exog", "price", "--horizon", "1",
+                               "--model", "naive", "--future", wrong});
+  EXPECT_EQ(missing.exit_code, kExitDataError) << missing.Describe();
+  EXPECT_THAT(missing.err, HasSubstr("price"));
+  // Models without regressors ignore the future values.
+  ProcessResult with = Cli({"forecast", "--input", train, "--exog", "price", "--horizon", "1",
+                            "--model", "naive", "--future", future, "--output", "with.csv"});
+  ASSERT_EQ(with.exit_code, 0) << with.Describe();
+  ProcessResult without = Cli({"forecast", "--input", train, "--horizon", "1", "--model", "naive",
+                               "--output", "without.csv"});
+  ASSERT_EQ(without.exit_code, 0) << without.Describe();
+  EXPECT_EQ(ReadFile(Path("with.csv")), ReadFile(Path("without.csv")));
+}
+
 // ---------------------------------------------------------------- synth
 
 // Options for a small synthetic panel (2 stores spread over 2 states).

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,18 +16,30 @@
 
 namespace retailcast::eval::testing {
 
-// "last_plus": forecast step t = last non-NaN value + offset * t; interval at level L is
+// "last_plus": forecast step t = last non-NaN value + offset * t (+ the future value of
+// exogenous column `regressor` at step t, when set); interval at level L is
 // mean -/+ spread * L / 100. Fails (DataError) on series whose id starts with "bad" or that
 // have fewer than min_length observations.
 class LastPlusFitted : public FittedModel {
  public:
-  LastPlusFitted(double last, double offset, double spread)
-      : last_(last), offset_(offset), spread_(spread) {}
+  LastPlusFitted(double last, double offset, double spread, std::string regressor = "")
+      : last_(last), offset_(offset), spread_(spread), regressor_(std::move(regressor)) {}
   Result<Forecast> Predict(const PredictRequest& request) const override {
     RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(request));
+    std::span<const double> future;
+    if (!regressor_.empty()) {
+      if (request.future == nullptr) {
+        return Status::InvalidArgument("regressor '" + regressor_ + "' has no future values");
+      }
+      RETAILCAST_RETURN_IF_ERROR(
+          request.future->Require(regressor_, request.horizon, "last_plus", "?"));
+      future = request.future->Find(regressor_);
+    }
     Forecast f;
     f.levels = request.levels;
-    for (int t = 1; t <= request.horizon; ++t) f.mean.push_back(last_ + offset_ * t);
+    for (int t = 1; t <= request.horizon; ++t) {
+      f.mean.push_back(last_ + offset_ * t + (future.empty() ? 0 : future[t - 1]));
+    }
     for (double level : request.levels) {
       std::vector<double> lo, hi;
       for (double m : f.mean) {
@@ -44,17 +57,22 @@ class LastPlusFitted : public FittedModel {
     out.PutDouble(last_);
     out.PutDouble(offset_);
     out.PutDouble(spread_);
+    out.PutString(regressor_);
   }
 
  private:
   double last_, offset_, spread_;
+  std::string regressor_;
   InSample in_sample_;
 };
 
 class LastPlusEstimator : public Estimator {
  public:
-  LastPlusEstimator(double offset, double spread, int64_t min_length)
-      : offset_(offset), spread_(spread), min_length_(min_length) {}
+  LastPlusEstimator(double offset, double spread, int64_t min_length, std::string regressor)
+      : offset_(offset),
+        spread_(spread),
+        min_length_(min_length),
+        regressor_(std::move(regressor)) {}
   Result<std::unique_ptr<FittedModel>> Fit(const SeriesView& series) const override {
     if (series.id.substr(0, 3) == "bad") {
       return Status::DataError("series '" + std::string(series.id) + "' is marked bad");
@@ -67,7 +85,8 @@ class LastPlusEstimator : public Estimator {
       if (!std::isnan(v)) last = v;
     }
     if (std::isnan(last)) return Status::DataError("series is all NaN");
-    return std::unique_ptr<FittedModel>(std::make_unique<LastPlusFitted>(last, offset_, spread_));
+    return std::unique_ptr<FittedModel>(
+        std::make_unique<LastPlusFitted>(last, offset_, spread_, regressor_));
   }
   Result<std::unique_ptr<FittedModel>> Load(ByteReader& in) const override {
     std::string tag;
@@ -77,12 +96,16 @@ class LastPlusEstimator : public Estimator {
     RETAILCAST_RETURN_IF_ERROR(in.GetDouble(&last));
     RETAILCAST_RETURN_IF_ERROR(in.GetDouble(&offset));
     RETAILCAST_RETURN_IF_ERROR(in.GetDouble(&spread));
-    return std::unique_ptr<FittedModel>(std::make_unique<LastPlusFitted>(last, offset, spread));
+    std::string regressor;
+    RETAILCAST_RETURN_IF_ERROR(in.GetString(&regressor));
+    return std::unique_ptr<FittedModel>(
+        std::make_unique<LastPlusFitted>(last, offset, spread, regressor));
   }
 
  private:
   double offset_, spread_;
   int64_t min_length_;
+  std::string regressor_;
 };
 
 inline ModelEntry LastPlusEntry() {
@@ -94,10 +117,12 @@ inline ModelEntry LastPlusEntry() {
       {"spread", ParamType::kDouble, "1", 0, 1e9, {}, "interval half-width per 100 % level"},
       {"min_length", ParamType::kInt, "1", 1, 1e9, {}, "shortest series it fits"},
       {"season_length", ParamType::kInt, "0", 0, 1e6, {}, "unused; tests MakeModelSpecs"},
+      {"regressor", ParamType::kString, "", 0, 0, {}, "exogenous column added to the forecast"},
   };
   e.factory = [](const ParamValues& p) -> Result<std::unique_ptr<Estimator>> {
-    return std::unique_ptr<Estimator>(std::make_unique<LastPlusEstimator>(
-        p.GetDouble("offset"), p.GetDouble("spread"), p.GetInt("min_length")));
+    return std::unique_ptr<Estimator>(
+        std::make_unique<LastPlusEstimator>(p.GetDouble("offset"), p.GetDouble("spread"),
+                                            p.GetInt("min_length"), p.GetString("regressor")));
   };
   return e;
 }
