@@ -107,6 +107,23 @@ TEST(LongCsvTest, MultiColumnIdExogAttributesAndDateFormat) {
   EXPECT_EQ(r->report.negative_values, 1);
 }
 
+TEST(LongCsvTest, WithoutATargetColumnReadsOnlyExogenousValues) {
+  // A file of known future regressor values has no target: value_column empty.
+  LongCsvOptions o;
+  o.value_column.clear();
+  o.exog_columns = {{"price", ValueKind::kNumber}};
+  auto r = Read("unique_id,ds,price\na,2024-01-01,1.5\na,2024-01-02,1.25\n", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->panel.num_series(), 1u);
+  EXPECT_TRUE(std::isnan(r->panel.values(0)[0]));
+  EXPECT_EQ(r->panel.exog(0, 0)[1], 1.25);
+  // With a target column named, a file without it is still an error naming the column.
+  auto missing = Read("unique_id,ds,price\na,2024-01-01,1.5\n");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("'y'"), std::string::npos)
+      << missing.status().ToString();
+}
+
 TEST(LongCsvTest, AllNumericExogColumns) {
   LongCsvOptions o;
   o.all_numeric_exog = true;
