@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "baseline_models.h"
+#include "ets.h"
 #include "retailcast/registry.h"
 
 namespace retailcast {
@@ -28,6 +29,14 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
       {std::string(kWindowAverageName),
        "Window average: the mean of the last window_size observed values", WindowAverageSpec(),
        MakeWindowAverage},
+      {std::string(kAutoEtsName),
+       "AutoETS: exponential smoothing state space model, form chosen by AICc (Hyndman et al. "
+       "2008; R forecast::ets)",
+       AutoEtsSpec(), MakeAutoEts},
+      {std::string(kEtsName),
+       "ETS: one given exponential smoothing state space form, e.g. model=MAdM (Hyndman et al. "
+       "2008; R forecast::ets(y, model))",
+       EtsSpec(), MakeEts},
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));
