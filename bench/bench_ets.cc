@@ -9,6 +9,7 @@
 // resident memory.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   const int threads = argc > 4 ? std::atoi(argv[4]) : 2;
   const std::string extra = argc > 5 ? argv[5] : "";
   synth.seed = 42;
+  synth.states = std::min(3, synth.stores);
   synth.exog = false;
   if (threads < 1) {
     std::fprintf(stderr, "THREADS must be >= 1\n");

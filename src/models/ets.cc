@@ -66,8 +66,10 @@ struct EtsParams {
   int64_t season_length = 0;  // 0 = the frequency's default
   Bounds bounds = Bounds::kBoth;
   bool long_season = true;  // fit seasonal forms when m > 24 (heuristic seasonal states)
-  int npaths = 5000;        // simulated paths for intervals without a closed form
-  uint64_t seed = 0;        // with the series id, seeds the simulation
+  bool optimise_initial_states = true;  // false: heuristic initial states, smoothing only
+  int max_iterations = 2000;            // Nelder-Mead evaluations per form (R's maxit)
+  int npaths = 5000;                    // simulated paths for intervals without a closed form
+  uint64_t seed = 0;                    // with the series id, seeds the simulation
 };
 
 // auto_ets only.
@@ -323,6 +325,8 @@ class EtsEstimator final : public Estimator {
   ets::FitOptions Options() const {
     ets::FitOptions o;
     o.bounds = params_.bounds;
+    o.optimise_initial_states = params_.optimise_initial_states;
+    o.max_iterations = params_.max_iterations;
     return o;
   }
 
@@ -450,6 +454,22 @@ ParamSpec CommonSpec() {
        {"heuristic", "none"},
        "seasons longer than 24 periods: heuristic = fit seasonal forms with the initial "
        "seasonal states of R's heuristic kept fixed; none = no season (R's behaviour)"},
+      {"initial_states",
+       ParamType::kString,
+       "optimised",
+       -1e300,
+       1e300,
+       {"optimised", "heuristic"},
+       "optimised = the initial level, trend and seasonal states are estimated with the "
+       "smoothing parameters (R); heuristic = they keep R's heuristic start values and only the "
+       "smoothing parameters are estimated (several times faster on long series)"},
+      {"max_iterations",
+       ParamType::kInt,
+       "2000",
+       1,
+       1000000,
+       {},
+       "Nelder-Mead function evaluations per fitted form (R's maxit)"},
       {"npaths",
        ParamType::kInt,
        "5000",
@@ -475,6 +495,8 @@ EtsParams ParseCommon(const ParamValues& params) {
              : b == "admissible" ? Bounds::kAdmissible
                                  : Bounds::kBoth;
   p.long_season = params.GetString("long_season") == "heuristic";
+  p.optimise_initial_states = params.GetString("initial_states") == "optimised";
+  p.max_iterations = static_cast<int>(params.GetInt("max_iterations"));
   p.npaths = static_cast<int>(params.GetInt("npaths"));
   p.seed = static_cast<uint64_t>(params.GetInt("seed"));
   return p;

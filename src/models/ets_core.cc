@@ -644,7 +644,9 @@ bool FitForm(const SeriesData& data, const Form& form, int m, const FitOptions& 
   std::vector<double> init;
   if (!InitialStates(data.filled, form.trend, form.season, m, &init)) return false;
   const int nlb = 1 + (form.trend != Kind::kNone);  // level (+ trend) states
-  const int nopt_state = opt_seas ? static_cast<int>(init.size()) : nlb;
+  const int nopt_state = !options.optimise_initial_states ? 0
+                         : opt_seas                       ? static_cast<int>(init.size())
+                                                          : nlb;
   const int npar = nsmooth + nopt_state;
   if (npar >= data.num_observed - 1) return false;
 
@@ -659,10 +661,10 @@ bool FitForm(const SeriesData& data, const Form& form, int m, const FitOptions& 
   x.insert(x.end(), init.begin(), init.begin() + nopt_state);
 
   const int nstate = StateSize(form, m);
+  // The states not optimised keep their heuristic values.
   std::vector<double> state(static_cast<size_t>(nstate));
-  // Fixed (heuristic) seasonal states of a long season.
+  std::copy(init.begin(), init.end(), state.begin());
   const int soff = nlb;
-  for (int k = 0; k + 1 < m && seasonal && !opt_seas; ++k) state[soff + k] = init[nlb + k];
   std::vector<double> ring(static_cast<size_t>(std::max(m, 1)));
   const FilterFn filter = PickFilter<false>(form);
   const bool mult_season = form.season == Kind::kMultiplicative;

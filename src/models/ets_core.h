@@ -57,6 +57,9 @@ struct FitOptions {
   // Seasons longer than this keep the heuristic initial seasonal states of InitialStates
   // (not optimised); R refuses such seasons (its C code stops at 24).
   int max_optimised_season = 24;
+  // false: every initial state keeps its heuristic value and only the smoothing parameters are
+  // optimised (and counted as parameters), a much smaller search on long series.
+  bool optimise_initial_states = true;
   int max_iterations = 2000;                // Nelder-Mead function evaluations (R's maxit)
   double rel_tol = 1.4901161193847656e-08;  // sqrt(DBL_EPSILON), R's reltol
 };

@@ -547,6 +547,21 @@ TEST(EtsSeries, InformationCriterionAndDampingOptionsAreHonoured) {
   EXPECT_EQ(DescribeEts(**additive)->form.find('M'), std::string::npos);
   auto bic = Make("auto_ets", {{"ic", "bic"}})->Fit(Monthly("a", kAirPassengers));
   ASSERT_TRUE(bic.ok());
+  // Heuristic initial states: fewer parameters, so a lower AICc for the same form, and a
+  // forecast close to the fully optimised one.
+  auto heur = Make("ets", {{"model", "MAM"}, {"initial_states", "heuristic"}})
+                  ->Fit(Monthly("a", kAirPassengers));
+  auto full = Make("ets", {{"model", "MAM"}})->Fit(Monthly("a", kAirPassengers));
+  ASSERT_TRUE(heur.ok() && full.ok());
+  EXPECT_NE(DescribeEts(**heur)->alpha, DescribeEts(**full)->alpha);
+  auto fh = (*heur)->Predict(PredictRequest{12, {}});
+  auto ff = (*full)->Predict(PredictRequest{12, {}});
+  ExpectNear(fh->mean, ff->mean, 0.1, "heuristic vs optimised initial states");
+  // A tiny evaluation budget still gives a (worse) fit.
+  auto capped =
+      Make("ets", {{"model", "MAM"}, {"max_iterations", "20"}})->Fit(Monthly("a", kAirPassengers));
+  ASSERT_TRUE(capped.ok());
+  EXPECT_GT(DescribeEts(**capped)->aicc, DescribeEts(**full)->aicc);
 }
 
 TEST(EtsState, SaveLoadRoundTripOfEveryClass) {
