@@ -547,8 +547,8 @@ TEST(EtsSeries, InformationCriterionAndDampingOptionsAreHonoured) {
   EXPECT_EQ(DescribeEts(**additive)->form.find('M'), std::string::npos);
   auto bic = Make("auto_ets", {{"ic", "bic"}})->Fit(Monthly("a", kAirPassengers));
   ASSERT_TRUE(bic.ok());
-  // Heuristic initial states: fewer parameters, so a lower AICc for the same form, and a
-  // forecast close to the fully optimised one.
+  // Heuristic initial states: other smoothing parameters, and a forecast in the same range as
+  // the fully optimised one (on AirPassengers' strong trend and season, within 15 %).
   auto heur = Make("ets", {{"model", "MAM"}, {"initial_states", "heuristic"}})
                   ->Fit(Monthly("a", kAirPassengers));
   auto full = Make("ets", {{"model", "MAM"}})->Fit(Monthly("a", kAirPassengers));
@@ -556,7 +556,7 @@ TEST(EtsSeries, InformationCriterionAndDampingOptionsAreHonoured) {
   EXPECT_NE(DescribeEts(**heur)->alpha, DescribeEts(**full)->alpha);
   auto fh = (*heur)->Predict(PredictRequest{12, {}});
   auto ff = (*full)->Predict(PredictRequest{12, {}});
-  ExpectNear(fh->mean, ff->mean, 0.1, "heuristic vs optimised initial states");
+  ExpectNear(fh->mean, ff->mean, 0.15, "heuristic vs optimised initial states");
   // A tiny evaluation budget still gives a (worse) fit.
   auto capped =
       Make("ets", {{"model", "MAM"}, {"max_iterations", "20"}})->Fit(Monthly("a", kAirPassengers));
