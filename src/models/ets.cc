@@ -33,7 +33,8 @@
 //
 // Intervals: analytic for Hyndman et al.'s classes 1-3 (every form without a multiplicative
 // trend), else the quantiles (R's type 8) of `npaths` simulated paths drawn from
-// Rng(seed, series id), like forecast(..., simulate = TRUE) with normal errors.
+// Rng(seed, series id), like forecast(..., simulate = TRUE) with normal errors; a request
+// whose simulation would exceed 5e7 values (npaths x horizon) is an InvalidArgument.
 #include "ets.h"
 
 #include <algorithm>
@@ -59,7 +60,10 @@ using ets::Kind;
 
 constexpr uint64_t kStateVersion = 1;
 constexpr int kMaxPaths = 100000;
-constexpr int kMaxSeasonLength = 100000;
+// Class 3 intervals propagate (2m x 2m) moment matrices: m = 1000 already means 32 MB each.
+constexpr int kMaxSeasonLength = 1000;
+// Simulated intervals keep every path value of the horizon (npaths x horizon doubles).
+constexpr int64_t kMaxSimulatedValues = 50'000'000;
 
 // Knobs shared by both models (parsed from their specs).
 struct EtsParams {
@@ -115,6 +119,14 @@ class EtsFitted final : public FittedModel {
     fc.mean = ets::PointForecast(fit_.form, fit_.m, fit_.par, fit_.final_state, h);
     fc.levels = request.levels;
     if (request.levels.empty()) return fc;
+    if (static_cast<int64_t>(npaths_) * h > kMaxSimulatedValues) {
+      return Status::InvalidArgument(
+          "model '" + std::string(model_) + "', series '" + series_id_ + "': the intervals of " +
+          ets::FormName(fit_.form) + " are simulated, and " + std::to_string(npaths_) +
+          " paths x horizon " + std::to_string(h) + " exceed " +
+          std::to_string(kMaxSimulatedValues) + " values; ask for a shorter horizon or set a "
+          "smaller npaths");
+    }
     Rng rng(seed_, series_id_);
     const std::vector<double> paths = ets::SimulatePaths(
         fit_.form, fit_.m, fit_.par, fit_.final_state, fit_.sigma2, h, npaths_, rng);

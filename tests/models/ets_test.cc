@@ -416,6 +416,10 @@ TEST(EtsIntervals, SimulatedIntervalsAreSeededBySeedAndSeries) {
   EXPECT_NE(pa->lower[1], pb->lower[1]);
   // Intervals widen with the horizon.
   EXPECT_GT(pa->upper[1][11] - pa->lower[1][11], pa->upper[1][0] - pa->lower[1][0]);
+  // 5000 paths x 20,000 periods would be 10^8 simulated values: refused, not allocated.
+  auto huge = (*fa)->Predict(PredictRequest{20000, {95}});
+  EXPECT_EQ(huge.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE((*fa)->Predict(PredictRequest{20000, {}}).ok());
 }
 
 TEST(EtsInputs, BadParametersAreInvalidArgument) {
