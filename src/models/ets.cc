@@ -120,12 +120,13 @@ class EtsFitted final : public FittedModel {
     fc.levels = request.levels;
     if (request.levels.empty()) return fc;
     if (static_cast<int64_t>(npaths_) * h > kMaxSimulatedValues) {
-      return Status::InvalidArgument(
-          "model '" + std::string(model_) + "', series '" + series_id_ + "': the intervals of " +
-          ets::FormName(fit_.form) + " are simulated, and " + std::to_string(npaths_) +
-          " paths x horizon " + std::to_string(h) + " exceed " +
-          std::to_string(kMaxSimulatedValues) + " values; ask for a shorter horizon or set a "
-          "smaller npaths");
+      return Status::InvalidArgument("model '" + std::string(model_) + "', series '" + series_id_ +
+                                     "': the intervals of " + ets::FormName(fit_.form) +
+                                     " are simulated, and " + std::to_string(npaths_) +
+                                     " paths x horizon " + std::to_string(h) + " exceed " +
+                                     std::to_string(kMaxSimulatedValues) +
+                                     " values; ask for a shorter horizon or set a "
+                                     "smaller npaths");
     }
     Rng rng(seed_, series_id_);
     const std::vector<double> paths = ets::SimulatePaths(
