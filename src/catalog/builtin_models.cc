@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "models/baseline_models.h"
+#include "models/ets.h"
 #include "models/output_transform.h"
 #include "retailcast/catalog.h"
 
@@ -44,6 +45,14 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
       LocalModel(kWindowAverageName,
                  "Window average: the mean of the last window_size observed values",
                  WindowAverageSpec(), MakeWindowAverage),
+      LocalModel(kAutoEtsName,
+                 "AutoETS: exponential smoothing state space model, form chosen by AICc (Hyndman "
+                 "et al. 2008; R forecast::ets)",
+                 AutoEtsSpec(), MakeAutoEts),
+      LocalModel(kEtsName,
+                 "ETS: one given exponential smoothing state space form, e.g. model=MAdM "
+                 "(Hyndman et al. 2008; R forecast::ets(y, model))",
+                 EtsSpec(), MakeEts),
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

@@ -159,6 +159,7 @@ class OutputFitted final : public FittedModel {
   }
 
   const InSample& in_sample() const override { return in_sample_; }
+  const FittedModel& inner() const { return *inner_; }
 
   void Save(ByteWriter& out) const override {
     WriteStateHeader(out, kStateName, kStateVersion);
@@ -302,6 +303,11 @@ double GuerreroCv(double lambda, const std::vector<double>& means, const std::ve
 }
 
 }  // namespace
+
+const FittedModel& Unwrapped(const FittedModel& model) {
+  const auto* wrapped = dynamic_cast<const OutputFitted*>(&model);
+  return wrapped != nullptr ? wrapped->inner() : model;
+}
 
 double GuerreroLambda(std::span<const double> y, int period) {
   if (period < 2) return kNaN;

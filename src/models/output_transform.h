@@ -53,6 +53,10 @@ ParamSpec WithOutputOptions(ParamSpec spec);
 // options. `model` names the model in errors. InvalidArgument for a bad lambda text.
 EstimatorFactory WithOutputTransform(std::string_view model, EstimatorFactory inner);
 
+// The model inside the output-options wrapper (the argument itself when it is not wrapped),
+// for family-specific inspection such as DescribeEts.
+const FittedModel& Unwrapped(const FittedModel& model);
+
 // Guerrero's Box-Cox lambda in [-1, 2] for `y` (NaN values skipped) with subseries of
 // `period` values (at least 2). NaN when there are fewer than two complete subseries or a
 // subseries mean is not positive.
