@@ -73,11 +73,10 @@ struct ThetaLines {
   double b = 0;      // B_t
 };
 
-// One step of the recursion from time t (1-based: t observations seen) to t + 1.
-double OneStepMean(const ThetaLines& s, uint64_t t, double alpha, double theta) {
-  const double ti = static_cast<double>(t);
-  return s.level + (1 - 1 / theta) * (s.a * std::pow(1 - alpha, ti) +
-                                      s.b * (1 - std::pow(1 - alpha, ti + 1)) / alpha);
+// The one-step mean for time t + 1 after t observations, given decay = (1 - alpha)^t and
+// c = 1 - 1 / theta.
+double OneStepMean(const ThetaLines& s, double decay, double alpha, double c) {
+  return s.level + c * (s.a * decay + s.b * (1 - decay * (1 - alpha)) / alpha);
 }
 
 void Update(ThetaLines& s, uint64_t t, double y, double alpha, bool dynamic) {
@@ -108,6 +107,7 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
            double static_a, double static_b, VariantFit* fit) {
   ThetaLines s;
   s.ybar = x[0];
+  const double c = 1 - 1 / theta;
   double mu = 0;
   if (dynamic) {
     s.a = x[0];
@@ -116,7 +116,7 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
   } else {
     s.a = static_a;
     s.b = static_b;
-    mu = level0 + (1 - 1 / theta) * (static_a + static_b);
+    mu = level0 + c * (static_a + static_b);
   }
   s.level = alpha * x[0] + (1 - alpha) * level0;
   double sse = 0, sse3 = 0;
@@ -129,8 +129,12 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
     fit->mu.assign(x.size(), kNaN);
     fit->mu[0] = mu;
   }
+  // (1 - alpha)^i kept as a running product: two pow() calls per step were most of the
+  // fitting time.
+  double decay = 1;
   for (size_t i = 1; i < x.size(); ++i) {
-    mu = OneStepMean(s, i, alpha, theta);
+    decay *= 1 - alpha;
+    mu = OneStepMean(s, decay, alpha, c);
     double y = x[i];
     if (std::isnan(y)) {
       y = mu;
@@ -226,18 +230,19 @@ class AutoThetaFitted final : public FittedModel {
     RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(request));
     const auto h = static_cast<size_t>(request.horizon);
     const bool dynamic = IsDynamic(state_.variant);
-    const double alpha = state_.alpha, theta = state_.theta, c = 1 - 1 / theta;
+    const double alpha = state_.alpha, c = 1 - 1 / state_.theta;
     ThetaLines s = state_.end;
     // Covariance of the state deviations (level, ybar, a, b); zero at the origin.
     double p[4][4] = {};
     std::vector<double> mean(h), se(h);
+    double decay = std::pow(1 - alpha, static_cast<double>(state_.n));
     for (size_t j = 0; j < h; ++j) {
       const uint64_t t = state_.n + j;
       const double ti = static_cast<double>(t);
-      const double mu = OneStepMean(s, t, alpha, theta);
+      const double mu = OneStepMean(s, decay, alpha, c);
       // mu's sensitivity to the state: row vector hv.
-      const double hv[4] = {1, 0, c * std::pow(1 - alpha, ti),
-                            c * (1 - std::pow(1 - alpha, ti + 1)) / alpha};
+      const double hv[4] = {1, 0, c * decay, c * (1 - decay * (1 - alpha)) / alpha};
+      decay *= 1 - alpha;
       double var = state_.sigma2;
       for (int r = 0; r < 4; ++r) {
         for (int q = 0; q < 4; ++q) var += hv[r] * p[r][q] * hv[q];

@@ -38,7 +38,8 @@ ModelEntry NullEntry(std::string name) {
 
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
   EXPECT_EQ(BuiltinRegistry().names(),
-            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average"}));
+            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average", "theta",
+                                      "auto_theta", "croston", "sba", "tsb", "adida", "imapa"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
