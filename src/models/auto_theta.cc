@@ -75,20 +75,33 @@ struct ThetaLines {
 
 // The one-step mean for time t + 1 after t observations, given decay = (1 - alpha)^t and
 // c = 1 - 1 / theta.
-double OneStepMean(const ThetaLines& s, double decay, double alpha, double c) {
-  return s.level + c * (s.a * decay + s.b * (1 - decay * (1 - alpha)) / alpha);
+double OneStepMean(const ThetaLines& s, double decay, double alpha, double inv_alpha, double c) {
+  return s.level + c * (s.a * decay + s.b * (1 - decay * (1 - alpha)) * inv_alpha);
 }
 
-void Update(ThetaLines& s, uint64_t t, double y, double alpha, bool dynamic) {
-  const double ti = static_cast<double>(t);
+// The update after observing y at time t + 1 (t observations before it); r1 = 1 / (t + 1),
+// r2 = 1 / (t + 2). ybar, A and B move only in the dynamic models (the static ones keep the
+// line of the whole sample).
+void Update(ThetaLines& s, double t, double y, double alpha, bool dynamic, double r1, double r2) {
   s.level = alpha * y + (1 - alpha) * s.level;
+  if (!dynamic) return;
   const double old_mean = s.ybar;
-  s.ybar = (ti * s.ybar + y) / (ti + 1);
-  if (dynamic) {
-    s.b = ((ti - 1) * s.b + 6 * (y - old_mean) / (ti + 1)) / (ti + 2);
-    s.a = s.ybar - s.b * (ti + 2) / 2;
-  }
+  s.ybar = (t * s.ybar + y) * r1;
+  s.b = ((t - 1) * s.b + 6 * (y - old_mean) * r1) * r2;
+  s.a = s.ybar - s.b * (t + 2) / 2;
 }
+
+// 1 / (t + 1) and 1 / (t + 2) for t = 0..n-1: the dynamic update's divisions, computed once per
+// fit rather than at every step of every criterion evaluation (they were most of its time).
+struct Reciprocals {
+  explicit Reciprocals(size_t n) : r1(n), r2(n) {
+    for (size_t t = 0; t < n; ++t) {
+      r1[t] = 1 / (static_cast<double>(t) + 1);
+      r2[t] = 1 / (static_cast<double>(t) + 2);
+    }
+  }
+  std::vector<double> r1, r2;
+};
 
 // A fit of one variant on the (scaled) series x starting at its first observed value.
 struct VariantFit {
@@ -104,10 +117,10 @@ struct VariantFit {
 // Runs the recursion over x (x[0] observed) with the given parameters; fills mu and end
 // when `fit` is not null. Returns the criterion SSE.
 double Run(std::span<const double> x, double level0, double alpha, double theta, bool dynamic,
-           double static_a, double static_b, VariantFit* fit) {
+           double static_a, double static_b, const Reciprocals& rec, VariantFit* fit) {
   ThetaLines s;
   s.ybar = x[0];
-  const double c = 1 - 1 / theta;
+  const double c = 1 - 1 / theta, inv_alpha = 1 / alpha;
   double mu = 0;
   if (dynamic) {
     s.a = x[0];
@@ -134,7 +147,7 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
   double decay = 1;
   for (size_t i = 1; i < x.size(); ++i) {
     decay *= 1 - alpha;
-    mu = OneStepMean(s, decay, alpha, c);
+    mu = OneStepMean(s, decay, alpha, inv_alpha, c);
     double y = x[i];
     if (std::isnan(y)) {
       y = mu;
@@ -150,7 +163,7 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
       }
     }
     if (fit != nullptr) fit->mu[i] = mu;
-    Update(s, i, y, alpha, dynamic);
+    Update(s, static_cast<double>(i), y, alpha, dynamic, rec.r1[i], rec.r2[i]);
   }
   if (fit != nullptr) {
     fit->criterion = sse;
@@ -161,8 +174,8 @@ double Run(std::span<const double> x, double level0, double alpha, double theta,
   return sse;
 }
 
-VariantFit FitVariant(std::span<const double> x, Variant variant, double static_a,
-                      double static_b) {
+VariantFit FitVariant(std::span<const double> x, Variant variant, double static_a, double static_b,
+                      const Reciprocals& rec) {
   const bool dynamic = IsDynamic(variant);
   const bool free_theta = OptimisesTheta(variant);
   auto objective = [&](std::span<const double> par) {
@@ -172,7 +185,7 @@ VariantFit FitVariant(std::span<const double> x, Variant variant, double static_
         theta < kThetaLower || theta > kThetaUpper) {
       return kInf;
     }
-    return Run(x, level0, alpha, theta, dynamic, static_a, static_b, nullptr);
+    return Run(x, level0, alpha, theta, dynamic, static_a, static_b, rec, nullptr);
   };
   std::vector<double> start = {x[0] / 2, 0.5};
   if (free_theta) start.push_back(2.0);
@@ -185,7 +198,7 @@ VariantFit FitVariant(std::span<const double> x, Variant variant, double static_
   fit.level0 = opt.x[0];
   fit.alpha = opt.x[1];
   fit.theta = free_theta ? opt.x[2] : 2.0;
-  Run(x, fit.level0, fit.alpha, fit.theta, dynamic, static_a, static_b, &fit);
+  Run(x, fit.level0, fit.alpha, fit.theta, dynamic, static_a, static_b, rec, &fit);
   return fit;
 }
 
@@ -216,7 +229,7 @@ struct AutoThetaState {
   Variant variant = Variant::kStm;
   uint64_t n = 1;  // observations the recursion ran over (t of `end`)
   double alpha = 0.5, theta = 2;
-  ThetaLines end;              // in the series' units
+  ThetaLines end;              // in the series' units (ybar: dynamic models only)
   double sigma2 = 0;           // in the series' units
   std::vector<double> season;  // the last m seasonal indices; empty when not seasonal
 };
@@ -239,7 +252,7 @@ class AutoThetaFitted final : public FittedModel {
     for (size_t j = 0; j < h; ++j) {
       const uint64_t t = state_.n + j;
       const double ti = static_cast<double>(t);
-      const double mu = OneStepMean(s, decay, alpha, c);
+      const double mu = OneStepMean(s, decay, alpha, 1 / alpha, c);
       // mu's sensitivity to the state: row vector hv.
       const double hv[4] = {1, 0, c * decay, c * (1 - decay * (1 - alpha)) / alpha};
       decay *= 1 - alpha;
@@ -284,7 +297,7 @@ class AutoThetaFitted final : public FittedModel {
           p[r][q] = v;
         }
       }
-      Update(s, t, mu, alpha, dynamic);
+      Update(s, ti, mu, alpha, dynamic, 1 / (ti + 1), 1 / (ti + 2));
     }
     Forecast fc = NormalIntervalForecast(std::move(mean), se, request.levels);
     if (!state_.season.empty()) {
@@ -355,11 +368,12 @@ class AutoThetaEstimator final : public Estimator {
     std::vector<double> x(raw.size());
     for (size_t t = 0; t < raw.size(); ++t) x[t] = raw[t] / scale;
     const auto [static_a, static_b] = OlsLine(x);
+    const Reciprocals rec(x.size());
 
     VariantFit best;
     for (int v = 0; v < 4; ++v) {
       if (variant_ >= 0 && v != variant_) continue;
-      VariantFit fit = FitVariant(x, static_cast<Variant>(v), static_a, static_b);
+      VariantFit fit = FitVariant(x, static_cast<Variant>(v), static_a, static_b, rec);
       if (variant_ >= 0 || fit.mse_from_3 < best.mse_from_3) best = std::move(fit);
     }
     const size_t params = OptimisesTheta(best.variant) ? 3 : 2;
