@@ -76,6 +76,8 @@ struct Observed {
 Result<Observed> ObservedDemand(const SeriesView& series, std::string_view model) {
   RETAILCAST_RETURN_IF_ERROR(RequireObservations(series, model));
   Observed o;
+  o.values.reserve(series.y.size());
+  o.positions.reserve(series.y.size());
   for (size_t t = 0; t < series.y.size(); ++t) {
     const double v = series.y[t];
     if (std::isnan(v)) continue;
@@ -111,8 +113,8 @@ DemandEvents Events(std::span<const double> d) {
   return ev;
 }
 
-// round(mean interval) (at least 1): R's round half to even is not needed, std::round's
-// half away from zero is the usual ADI rounding.
+// The aggregation level k = round(mean interval), at least 1; a mean interval ending in .5
+// rounds up (half away from zero).
 size_t MeanIntervalLevel(const DemandEvents& ev) {
   if (ev.intervals.empty()) return 1;
   const double mean = RMean(ev.intervals);
@@ -253,6 +255,14 @@ class IntermittentEstimator final : public Estimator {
         break;
       case Method::kAdida:
       case Method::kImapa:
+        if (static_cast<size_t>(params_.aggregation) > obs.values.size()) {
+          return Status::DataError(
+              SeriesContext(name_, series.id) + "aggregation " +
+              std::to_string(params_.aggregation) + " is longer than the " +
+              std::to_string(obs.values.size()) +
+              " observed periods of the series; use a smaller aggregation or 0 (the mean "
+              "interval between demands)");
+        }
         FitAggregate(obs.values, ev, &fitted, &mean);
         probability = static_cast<double>(ev.sizes.size()) / static_cast<double>(obs.values.size());
         break;
@@ -400,9 +410,9 @@ class IntermittentEstimator final : public Estimator {
 
   void FitAggregate(std::span<const double> d, const DemandEvents& ev, std::vector<double>* fitted,
                     double* mean) const {
-    size_t levels =
+    // The default level never exceeds the series: the mean interval is at most its length.
+    const size_t levels =
         params_.aggregation > 0 ? static_cast<size_t>(params_.aggregation) : MeanIntervalLevel(ev);
-    levels = std::min(levels, d.size());
     if (method_ == Method::kAdida) {
       *mean = AggregateSes(d, levels, fitted);
       return;

@@ -677,5 +677,15 @@ TEST(IntermittentTest, ParametersAreValidated) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(IntermittentTest, AggregationLongerThanTheSeriesIsADataError) {
+  auto est = BuiltinRegistry().Create("adida", {{"aggregation", "9"}});
+  ASSERT_TRUE(est.ok());
+  auto fit = (*est)->Fit(
+      SeriesView{"short_item", Date::FromYmd(2016, 1, 1), Frequency::Daily(), kTwoPeriodDemand});
+  ASSERT_FALSE(fit.ok());
+  EXPECT_EQ(fit.status().code(), StatusCode::kDataError);
+  EXPECT_NE(fit.status().message().find("short_item"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace retailcast
