@@ -8,7 +8,10 @@
 
 #include "models/baseline_models.h"
 #include "models/ets.h"
+#include "models/intermittent_models.h"
+#include "models/mstl_model.h"
 #include "models/output_transform.h"
+#include "models/theta_models.h"
 #include "retailcast/catalog.h"
 
 namespace retailcast {
@@ -53,6 +56,38 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "ETS: one given exponential smoothing state space form, e.g. model=MAdM "
                  "(Hyndman et al. 2008; R forecast::ets(y, model))",
                  EtsSpec(), MakeEts),
+      LocalModel(kThetaName,
+                 "Theta: SES with drift half the trend slope on the seasonally adjusted series "
+                 "(Assimakopoulos & Nikolopoulos 2000; Hyndman & Billah 2003; R forecast::thetaf)",
+                 ThetaSpec(), MakeTheta),
+      LocalModel(kAutoThetaName,
+                 "Optimised theta models STM, OTM, DSTM, DOTM, chosen per series by in-sample "
+                 "MSE (Fiorucci et al. 2016)",
+                 AutoThetaSpec(), MakeAutoTheta),
+      LocalModel(kCrostonName,
+                 "Croston: smoothed demand size over smoothed interval (Croston 1972; R "
+                 "forecast::croston); demand-model quantiles",
+                 CrostonSpec(), MakeCroston),
+      LocalModel(kSbaName,
+                 "Syntetos-Boylan approximation: Croston times (1 - alpha/2) (Syntetos & Boylan "
+                 "2005)",
+                 SbaSpec(), MakeSba),
+      LocalModel(kTsbName,
+                 "TSB: demand probability smoothed every period times smoothed size (Teunter, "
+                 "Syntetos & Babai 2011)",
+                 TsbSpec(), MakeTsb),
+      LocalModel(kAdidaName,
+                 "ADIDA: SES on the series aggregated to the mean demand interval, disaggregated "
+                 "(Nikolopoulos et al. 2011)",
+                 AdidaSpec(), MakeAdida),
+      LocalModel(kImapaName,
+                 "IMAPA: mean of SES forecasts over aggregation levels 1..mean demand interval "
+                 "(Petropoulos & Kourentzes 2015)",
+                 ImapaSpec(), MakeImapa),
+      LocalModel(kMstlName,
+                 "MSTL: multiple STL seasonal decomposition plus a non-seasonal model of the "
+                 "adjusted series (Bandara et al. 2021; R forecast::stlf / mstl)",
+                 MstlSpec(), [](const ParamValues& p) { return MakeMstl(p, BuiltinRegistry()); }),
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

@@ -39,7 +39,8 @@ ModelEntry NullEntry(std::string name) {
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
   EXPECT_EQ(BuiltinRegistry().names(),
             (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average",
-                                      "auto_ets", "ets"}));
+                                      "auto_ets", "ets", "theta", "auto_theta", "croston", "sba",
+                                      "tsb", "adida", "imapa", "mstl"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
