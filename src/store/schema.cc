@@ -161,6 +161,10 @@ Result<int> ReadSchemaVersion(Connection& db) {
 
 Status PrepareSchema(Connection& db, int target_version, int* version) {
   const std::string& path = db.path();
+  // Before the first read: even a WAL reader can meet a short lock (another connection
+  // opening or checkpointing the same store), and without a busy handler SQLite reports it
+  // at once as SQLITE_BUSY instead of waiting.
+  RETAILCAST_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = 5000"));
   // The first read of the file: a file that is not a database fails here.
   Result<int> app_id = QueryInt(db, "PRAGMA application_id");
   if (!app_id.ok()) {
@@ -189,8 +193,7 @@ Status PrepareSchema(Connection& db, int target_version, int* version) {
     return Status::IoError("store '" + path + "': cannot switch to WAL journal mode (got '" + mode +
                            "'); put the store on a local file system");
   }
-  RETAILCAST_RETURN_IF_ERROR(
-      db.Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000"));
+  RETAILCAST_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"));
 
   RETAILCAST_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
   if (!fresh && current == 0) {
