@@ -55,7 +55,9 @@ Result<ParamValues> ParseParams(const ParamSpec& spec,
 // Same from a JSON object text (numbers, booleans or strings).
 Result<ParamValues> ParseParamsJson(const ParamSpec& spec, std::string_view json,
                                     std::string_view owner);
-// "a=1,b=2" -> {{"a","1"},{"b","2"}}; InvalidArgument for an item without '='.
+// "a=1,b=2" -> {{"a","1"},{"b","2"}}. An item without '=' continues the previous value, so
+// list values keep their commas: "models=theta,mstl,method=mean" -> {{"models","theta,mstl"},
+// {"method","mean"}}. InvalidArgument when the first item has no '=' or an empty key.
 Result<std::vector<std::pair<std::string, std::string>>> SplitKeyValues(std::string_view text);
 
 std::string_view ParamTypeName(ParamType type);

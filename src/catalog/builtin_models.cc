@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "eval/ensemble_models.h"
 #include "models/baseline_models.h"
 #include "models/ets.h"
 #include "models/intermittent_models.h"
@@ -88,6 +89,16 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "MSTL: multiple STL seasonal decomposition plus a non-seasonal model of the "
                  "adjusted series (Bandara et al. 2021; R forecast::stlf / mstl)",
                  MstlSpec(), [](const ParamValues& p) { return MakeMstl(p, BuiltinRegistry()); }),
+      // Built from other models of this table; their members carry the output options.
+      {std::string(eval::kComboName),
+       "Combination: mean or median of several models' forecasts and interval bounds (Bates & "
+       "Granger 1969; M4 competition)",
+       eval::ComboSpec(),
+       [](const ParamValues& p) { return eval::MakeCombo(p, BuiltinRegistry()); }},
+      {std::string(eval::kAutoName),
+       "Per-series choice among candidate models by a rolling-origin backtest on the training "
+       "series",
+       eval::AutoSpec(), [](const ParamValues& p) { return eval::MakeAuto(p, BuiltinRegistry()); }},
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

@@ -167,6 +167,11 @@ Result<std::vector<std::pair<std::string, std::string>>> SplitKeyValues(std::str
     pos = comma == std::string_view::npos ? text.size() : comma + 1;
     if (item.empty()) continue;
     size_t eq = item.find('=');
+    if (eq == std::string_view::npos && !out.empty()) {
+      // A list value: "models=theta,mstl,method=mean" gives models = "theta,mstl".
+      out.back().second += "," + std::string(item);
+      continue;
+    }
     if (eq == std::string_view::npos || eq == 0) {
       return Status::InvalidArgument("'" + std::string(item) + "' is not of the form key=value");
     }

@@ -29,7 +29,7 @@ namespace {
 
 constexpr uint64_t kStateVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr std::string_view kDefaultMembers = "auto_ets,auto_arima,theta";
+constexpr std::string_view kDefaultMembers = "auto_ets,theta,mstl";
 
 enum class Combine { kMean, kMedian };
 

@@ -46,6 +46,12 @@ TEST(ParamsTest, ParsesJsonAndKeyValueText) {
   ASSERT_TRUE(kv.ok());
   EXPECT_EQ(kv->size(), 2u);
   EXPECT_FALSE(SplitKeyValues("a").ok());
+  EXPECT_FALSE(SplitKeyValues("=1").ok());
+  auto list = SplitKeyValues("models=theta,mstl,method=mean");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].second, "theta,mstl");
+  EXPECT_EQ((*list)[1].first, "method");
 }
 
 }  // namespace
