@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "arima_models.h"
 #include "baseline_models.h"
 #include "retailcast/registry.h"
 
@@ -28,6 +29,13 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
       {std::string(kWindowAverageName),
        "Window average: the mean of the last window_size observed values", WindowAverageSpec(),
        MakeWindowAverage},
+      {std::string(kArimaName),
+       "Seasonal ARIMA(p,d,q)(P,D,Q)[m] of given order, exact likelihood (R stats::arima, "
+       "forecast::Arima)",
+       ArimaSpec(), MakeArima},
+      {std::string(kAutoArimaName),
+       "Automatic seasonal ARIMA: Hyndman-Khandakar stepwise search (R forecast::auto.arima)",
+       AutoArimaSpec(), MakeAutoArima},
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

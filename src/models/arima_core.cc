@@ -1,0 +1,565 @@
+#include "arima_core.h"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+namespace retailcast::models::arima {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Gains at or above this are the diffuse start of the filter, left out of the likelihood
+// (R's ARIMA_Like uses the same threshold).
+constexpr double kDiffuseGain = 1e4;
+
+// Autocovariances gamma(0..r) and psi weights psi(0..r) of the ARMA process
+// phi(B) w_t = theta(B) e_t with unit innovation variance (Brockwell & Davis 3.3.8):
+//   gamma(k) - sum_j phi_j gamma(|k - j|) = sum_{j=k..q} theta_j psi_{j-k},  k = 0..p,
+// solved as a (p+1)-dimensional linear system, then the same recursion for k > p.
+void ArmaAutocovariances(std::span<const double> phi, std::span<const double> theta, int r,
+                         std::vector<double>* gamma, std::vector<double>* psi) {
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  auto theta_at = [&](int j) { return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0.0); };
+  psi->assign(r + 1, 0.0);
+  for (int j = 0; j <= r; ++j) {
+    double s = theta_at(j);
+    for (int i = 1; i <= std::min(j, p); ++i) s += phi[i - 1] * (*psi)[j - i];
+    (*psi)[j] = s;
+  }
+  std::vector<double> rhs(r + 1, 0.0);
+  for (int k = 0; k <= std::min(q, r); ++k) {
+    double s = 0;
+    for (int j = k; j <= q; ++j) s += theta_at(j) * (*psi)[j - k];
+    rhs[k] = s;
+  }
+  gamma->assign(r + 1, 0.0);
+  if (p == 0) {
+    *gamma = rhs;
+    return;
+  }
+  Eigen::MatrixXd a = Eigen::MatrixXd::Identity(p + 1, p + 1);
+  Eigen::VectorXd b(p + 1);
+  for (int k = 0; k <= p; ++k) {
+    for (int j = 1; j <= p; ++j) a(k, std::abs(k - j)) -= phi[j - 1];
+    b(k) = rhs[k];
+  }
+  const Eigen::VectorXd g = a.partialPivLu().solve(b);
+  for (int k = 0; k <= std::min(p, r); ++k) (*gamma)[k] = g(k);
+  for (int k = p + 1; k <= r; ++k) {
+    double s = rhs[k];
+    for (int j = 1; j <= p; ++j) s += phi[j - 1] * (*gamma)[k - j];
+    (*gamma)[k] = s;
+  }
+}
+
+// First column of the stationary state covariance: c[k] = Cov(state_k, w_t). The state is
+//   state_k(t) = sum_{l=0}^{r-1-k} (phi_{k+1+l} w_{t-1-l} + theta_{k+l} e_{t-l}),
+// so c[k] = sum_l (phi_{k+1+l} gamma(l+1) + theta_{k+l} psi_l).
+void StationaryFirstColumn(std::span<const double> phi, std::span<const double> theta, int r,
+                           std::vector<double>* c, std::vector<double>* gamma,
+                           std::vector<double>* psi) {
+  ArmaAutocovariances(phi, theta, r, gamma, psi);
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  c->assign(r, 0.0);
+  for (int k = 0; k < r; ++k) {
+    double s = 0;
+    for (int l = 0; l <= r - 1 - k; ++l) {
+      const int ai = k + 1 + l;
+      if (ai <= p) s += phi[ai - 1] * (*gamma)[l + 1];
+      const int mi = k + l;
+      const double th = mi == 0 ? 1.0 : (mi <= q ? theta[mi - 1] : 0.0);
+      s += th * (*psi)[l];
+    }
+    (*c)[k] = s;
+  }
+}
+
+}  // namespace
+
+std::string ArimaOrder::ToString() const {
+  std::string s =
+      "ARIMA(" + std::to_string(p) + "," + std::to_string(d) + "," + std::to_string(q) + ")";
+  if (m > 1 && P + D + Q > 0) {
+    s += "(" + std::to_string(P) + "," + std::to_string(D) + "," + std::to_string(Q) + ")[" +
+         std::to_string(m) + "]";
+  }
+  return s;
+}
+
+void ExpandArma(const ArimaOrder& o, std::span<const double> coef, std::vector<double>* phi,
+                std::vector<double>* theta) {
+  const double* ar = coef.data();
+  const double* ma = ar + o.p;
+  const double* sar = ma + o.q;
+  const double* sma = sar + o.P;
+  phi->assign(o.ar_degree(), 0.0);
+  theta->assign(o.ma_degree(), 0.0);
+  for (int i = 0; i < o.p; ++i) (*phi)[i] = ar[i];
+  for (int i = 0; i < o.q; ++i) (*theta)[i] = ma[i];
+  // (1 - a(B))(1 - s(B^m)): each seasonal lag adds s_j and subtracts a_i s_j at lag mj + i.
+  for (int j = 0; j < o.P; ++j) {
+    const int lag = (j + 1) * o.m;
+    (*phi)[lag - 1] += sar[j];
+    for (int i = 0; i < o.p; ++i) (*phi)[lag + i] -= ar[i] * sar[j];
+  }
+  for (int j = 0; j < o.Q; ++j) {
+    const int lag = (j + 1) * o.m;
+    (*theta)[lag - 1] += sma[j];
+    for (int i = 0; i < o.q; ++i) (*theta)[lag + i] += ma[i] * sma[j];
+  }
+}
+
+void PacfToAr(std::span<const double> raw, std::span<double> out) {
+  const size_t p = raw.size();
+  std::vector<double> work(p);
+  for (size_t j = 0; j < p; ++j) out[j] = work[j] = std::tanh(raw[j]);
+  // Durbin-Levinson: the order-(j+1) coefficients from the order-j ones and pacf_j.
+  for (size_t j = 1; j < p; ++j) {
+    const double a = out[j];
+    for (size_t k = 0; k < j; ++k) work[k] -= a * out[j - k - 1];
+    for (size_t k = 0; k < j; ++k) out[k] = work[k];
+  }
+}
+
+void ArToPacf(std::span<const double> ar, std::span<double> out) {
+  const size_t p = ar.size();
+  std::vector<double> work(p);
+  for (size_t j = 0; j < p; ++j) out[j] = work[j] = ar[j];
+  // Durbin-Levinson run backwards: the order-j coefficients from the order-(j+1) ones.
+  for (size_t j = p; j-- > 1;) {
+    const double a = out[j];
+    for (size_t k = 0; k < j; ++k) work[k] = (out[k] + a * out[j - k - 1]) / (1 - a * a);
+    for (size_t k = 0; k < j; ++k) out[k] = work[k];
+  }
+  for (size_t j = 0; j < p; ++j) out[j] = std::atanh(out[j]);
+}
+
+std::vector<double> UntransformCoef(const ArimaOrder& o, std::span<const double> coef) {
+  std::vector<double> out(coef.begin(), coef.end());
+  if (o.p > 0) PacfToAr(coef.subspan(0, o.p), std::span(out).subspan(0, o.p));
+  const size_t sar = static_cast<size_t>(o.p + o.q);
+  if (o.P > 0) PacfToAr(coef.subspan(sar, o.P), std::span(out).subspan(sar, o.P));
+  return out;
+}
+
+std::vector<double> TransformCoef(const ArimaOrder& o, std::span<const double> coef) {
+  std::vector<double> out(coef.begin(), coef.end());
+  if (o.p > 0) ArToPacf(coef.subspan(0, o.p), std::span(out).subspan(0, o.p));
+  const size_t sar = static_cast<size_t>(o.p + o.q);
+  if (o.P > 0) ArToPacf(coef.subspan(sar, o.P), std::span(out).subspan(sar, o.P));
+  return out;
+}
+
+std::vector<double> UntransformJacobian(const ArimaOrder& o, std::span<const double> coef) {
+  constexpr double kEps = 1e-3;
+  const size_t n = coef.size();
+  std::vector<double> jac(n * n, 0.0);
+  for (size_t i = 0; i < n; ++i) jac[i * n + i] = 1.0;
+  auto block = [&](size_t offset, size_t len) {
+    if (len == 0) return;
+    std::vector<double> w1(coef.begin() + offset, coef.begin() + offset + len), w2(len), w3(len);
+    PacfToAr(w1, w2);
+    for (size_t i = 0; i < len; ++i) {
+      w1[i] += kEps;
+      PacfToAr(w1, w3);
+      for (size_t j = 0; j < len; ++j) jac[(offset + i) * n + offset + j] = (w3[j] - w2[j]) / kEps;
+      w1[i] -= kEps;
+    }
+  };
+  block(0, o.p);
+  block(o.p + o.q, o.P);
+  return jac;
+}
+
+std::vector<double> DifferencingPolynomial(int d, int D, int m) {
+  std::vector<double> poly{1.0};
+  auto multiply = [&poly](int lag) {
+    std::vector<double> out(poly.size() + lag, 0.0);
+    for (size_t i = 0; i < poly.size(); ++i) {
+      out[i] += poly[i];
+      out[i + lag] -= poly[i];
+    }
+    poly = std::move(out);
+  };
+  for (int i = 0; i < d; ++i) multiply(1);
+  for (int i = 0; i < D; ++i) multiply(m);
+  std::vector<double> delta(poly.size() - 1);
+  for (size_t i = 1; i < poly.size(); ++i) delta[i - 1] = -poly[i];
+  return delta;
+}
+
+std::vector<std::complex<double>> PolynomialRoots(std::span<const double> c) {
+  size_t n = c.size();
+  while (n > 0 && c[n - 1] == 0) --n;
+  if (n <= 1) return {};
+  const int k = static_cast<int>(n) - 1;
+  Eigen::MatrixXd companion = Eigen::MatrixXd::Zero(k, k);
+  for (int j = 0; j < k; ++j) companion(0, j) = -c[n - 2 - j] / c[n - 1];
+  for (int i = 1; i < k; ++i) companion(i, i - 1) = 1.0;
+  Eigen::EigenSolver<Eigen::MatrixXd> solver(companion, /*computeEigenvectors=*/false);
+  std::vector<std::complex<double>> roots(k);
+  for (int i = 0; i < k; ++i) roots[i] = solver.eigenvalues()(i);
+  return roots;
+}
+
+double MinRootModulus(std::span<const double> c, double tol) {
+  size_t last = 0;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (std::fabs(c[i]) > tol) last = i + 1;
+  }
+  if (last == 0) return std::numeric_limits<double>::infinity();
+  std::vector<double> poly(last + 1);
+  poly[0] = 1.0;
+  for (size_t i = 0; i < last; ++i) poly[i + 1] = c[i];
+  double min_mod = std::numeric_limits<double>::infinity();
+  for (const auto& z : PolynomialRoots(poly)) min_mod = std::min(min_mod, std::abs(z));
+  return min_mod;
+}
+
+bool ArIsStationary(std::span<const double> ar) {
+  size_t last = 0;
+  for (size_t i = 0; i < ar.size(); ++i) {
+    if (ar[i] != 0) last = i + 1;
+  }
+  if (last == 0) return true;
+  std::vector<double> poly(last + 1);
+  poly[0] = 1.0;
+  for (size_t i = 0; i < last; ++i) poly[i + 1] = -ar[i];
+  for (const auto& z : PolynomialRoots(poly)) {
+    if (!(std::abs(z) > 1.0)) return false;
+  }
+  return true;
+}
+
+std::vector<double> InvertMa(std::span<const double> ma) {
+  std::vector<double> out(ma.begin(), ma.end());
+  size_t q0 = 0;
+  for (size_t i = 0; i < ma.size(); ++i) {
+    if (ma[i] != 0) q0 = i + 1;
+  }
+  if (q0 == 0) return out;
+  std::vector<double> poly(q0 + 1);
+  poly[0] = 1.0;
+  for (size_t i = 0; i < q0; ++i) poly[i + 1] = ma[i];
+  std::vector<std::complex<double>> roots = PolynomialRoots(poly);
+  bool any_inside = false;
+  for (const auto& z : roots) any_inside |= std::abs(z) < 1.0;
+  if (!any_inside) return out;
+  if (q0 == 1) {
+    out[0] = 1.0 / ma[0];
+    return out;
+  }
+  // Rebuild prod_i (1 - B / z_i) with the roots inside the circle reflected.
+  std::vector<std::complex<double>> x{1.0};
+  for (auto z : roots) {
+    if (std::abs(z) < 1.0) z = 1.0 / z;
+    std::vector<std::complex<double>> next(x.size() + 1, 0.0);
+    for (size_t i = 0; i < x.size(); ++i) {
+      next[i] += x[i];
+      next[i + 1] -= x[i] / z;
+    }
+    x = std::move(next);
+  }
+  for (size_t i = 0; i < q0; ++i) out[i] = x[i + 1].real();
+  for (size_t i = q0; i < out.size(); ++i) out[i] = 0.0;
+  return out;
+}
+
+std::vector<double> StationaryCovariance(std::span<const double> phi,
+                                         std::span<const double> theta) {
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  const int r = std::max(p, q + 1);
+  std::vector<double> c, gamma, psi;
+  StationaryFirstColumn(phi, theta, r, &c, &gamma, &psi);
+  auto ph = [&](int j) { return j <= p ? phi[j - 1] : 0.0; };  // phi_j, j >= 1
+  auto th = [&](int j) { return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0.0); };
+  auto first = [&](int k) { return k < r ? c[k] : 0.0; };
+  // Q = T Q T' + R R' entry by entry, with T the companion matrix of phi:
+  //   Q[i][j] = phi_{i+1} phi_{j+1} Q[0][0] + phi_{i+1} Q[0][j+1] + phi_{j+1} Q[0][i+1]
+  //             + Q[i+1][j+1] + theta_i theta_j,
+  // which, given the first column, fills the rest from the bottom-right corner.
+  std::vector<double> out(static_cast<size_t>(r) * r, 0.0);
+  auto at = [&](int i, int j) -> double& { return out[static_cast<size_t>(i) + r * j]; };
+  for (int k = 0; k < r; ++k) at(k, 0) = at(0, k) = c[k];
+  for (int i = r - 1; i >= 1; --i) {
+    for (int j = r - 1; j >= i; --j) {
+      double v = ph(i + 1) * ph(j + 1) * c[0] + ph(i + 1) * first(j + 1) +
+                 ph(j + 1) * first(i + 1) + th(i) * th(j);
+      if (j + 1 < r) v += at(i + 1, j + 1);
+      at(i, j) = at(j, i) = v;
+    }
+  }
+  return out;
+}
+
+ArimaStateSpace::ArimaStateSpace(std::span<const double> phi, std::span<const double> theta,
+                                 std::span<const double> delta)
+    : phi_(phi.begin(), phi.end()),
+      theta_(theta.begin(), theta.end()),
+      delta_(delta.begin(), delta.end()) {
+  r_ = std::max(static_cast<int>(phi.size()), static_cast<int>(theta.size()) + 1);
+  theta_.resize(r_ - 1, 0.0);
+}
+
+std::vector<double> ArimaStateSpace::InitialCovariance(double kappa) const {
+  const int n = rd();
+  std::vector<double> pn(static_cast<size_t>(n) * n, 0.0);
+  std::vector<double> q0 = StationaryCovariance(phi_, theta_);
+  for (int j = 0; j < r_; ++j) {
+    for (int i = 0; i < r_; ++i) pn[i + static_cast<size_t>(n) * j] = q0[i + r_ * j];
+  }
+  for (int i = r_; i < n; ++i) pn[i + static_cast<size_t>(n) * i] = kappa;
+  return pn;
+}
+
+ArimaStateSpace::Sums ArimaStateSpace::Filter(std::span<const double> y, std::vector<double>* a,
+                                              std::vector<double>* p,
+                                              std::span<double> std_resid) const {
+  const int r = r_;
+  const int d = this->d();
+  const int n = r + d;
+  const int np = static_cast<int>(phi_.size());
+  const auto un = static_cast<size_t>(n);
+  a->assign(un, 0.0);
+  std::vector<double>& pm = *p;
+  std::vector<double> anew(un), pnew = pm, tp(un * un), gain_vec(un);
+  // R = (1, theta_1, ..., theta_{r-1}, 0, ...): the disturbance loading.
+  std::vector<double> load(r);
+  load[0] = 1.0;
+  for (int i = 1; i < r; ++i) load[i] = theta_[i - 1];
+  Sums sums;
+  for (size_t t = 0; t < y.size(); ++t) {
+    // Predict: anew = T a.
+    const double a0 = (*a)[0];
+    for (int i = 0; i < r; ++i) {
+      anew[i] = (i + 1 < r ? (*a)[i + 1] : 0.0) + (i < np ? phi_[i] * a0 : 0.0);
+    }
+    if (d > 0) {
+      double level = a0;
+      for (int k = 0; k < d; ++k) level += delta_[k] * (*a)[r + k];
+      for (int i = n - 1; i > r; --i) anew[i] = (*a)[i - 1];
+      anew[r] = level;
+    }
+    // Pnew = T P T' + R R' (the prior covariance is used as given at the first step).
+    if (t > 0) {
+      // tp = T P, row by row.
+      for (int j = 0; j < n; ++j) {
+        const double* col = pm.data() + un * j;
+        double* out = tp.data() + un * j;
+        for (int i = 0; i < r; ++i) {
+          out[i] = (i + 1 < r ? col[i + 1] : 0.0) + (i < np ? phi_[i] * col[0] : 0.0);
+        }
+        if (d > 0) {
+          double v = col[0];
+          for (int k = 0; k < d; ++k) v += delta_[k] * col[r + k];
+          for (int i = n - 1; i > r; --i) out[i] = col[i - 1];
+          out[r] = v;
+        }
+      }
+      // pnew = tp T': column j of the result is tp times row j of T.
+      for (int j = 0; j < r; ++j) {
+        double* out = pnew.data() + un * j;
+        const double* c0 = tp.data();
+        const double* c1 = j + 1 < r ? tp.data() + un * (j + 1) : nullptr;
+        const double f = j < np ? phi_[j] : 0.0;
+        for (int i = 0; i < n; ++i) out[i] = (c1 ? c1[i] : 0.0) + f * c0[i];
+      }
+      if (d > 0) {
+        double* out = pnew.data() + un * r;
+        for (int i = 0; i < n; ++i) {
+          double v = tp[i];
+          for (int k = 0; k < d; ++k) v += delta_[k] * tp[i + un * (r + k)];
+          out[i] = v;
+        }
+        for (int j = r + 1; j < n; ++j) {
+          std::copy_n(tp.data() + un * (j - 1), un, pnew.data() + un * j);
+        }
+      }
+      for (int j = 0; j < r; ++j) {
+        for (int i = 0; i < r; ++i) pnew[i + un * j] += load[i] * load[j];
+      }
+    }
+    if (!std::isnan(y[t])) {
+      double resid = y[t] - anew[0];
+      for (int k = 0; k < d; ++k) resid -= delta_[k] * anew[r + k];
+      // gain_vec = Pnew Z, gain = Z' Pnew Z.
+      for (int i = 0; i < n; ++i) {
+        double v = pnew[i];
+        for (int k = 0; k < d; ++k) v += pnew[i + un * (r + k)] * delta_[k];
+        gain_vec[i] = v;
+      }
+      double gain = gain_vec[0];
+      for (int k = 0; k < d; ++k) gain += delta_[k] * gain_vec[r + k];
+      if (gain < kDiffuseGain) {
+        ++sums.nu;
+        sums.ssq += resid * resid / gain;
+        sums.sumlog += std::log(gain);
+      }
+      if (!std_resid.empty()) std_resid[t] = resid / std::sqrt(gain);
+      for (int i = 0; i < n; ++i) (*a)[i] = anew[i] + gain_vec[i] * resid / gain;
+      for (int j = 0; j < n; ++j) {
+        for (int i = 0; i < n; ++i) {
+          pm[i + un * j] = pnew[i + un * j] - gain_vec[i] * gain_vec[j] / gain;
+        }
+      }
+    } else {
+      *a = anew;
+      pm = pnew;
+      if (!std_resid.empty()) std_resid[t] = kNaN;
+    }
+  }
+  return sums;
+}
+
+void ArimaStateSpace::Forecast(std::span<const double> a, std::span<const double> p_block, int k,
+                               int horizon, std::vector<double>* mean,
+                               std::vector<double>* var) const {
+  const int r = r_;
+  const int d = this->d();
+  const int n = r + d;
+  const int np = static_cast<int>(phi_.size());
+  std::vector<double> state(a.begin(), a.end()), next(n);
+  // var_h = c_h' P c_h + sum_{j<h} (c_j' R)^2 with c_j = (T')^j Z: the same numbers as
+  // iterating P <- T P T' + R R', at O(rd + k^2) per step instead of O(rd^2).
+  std::vector<double> c(n, 0.0), cnext(n);
+  c[0] = 1.0;
+  for (int i = 0; i < d; ++i) c[r + i] = delta_[i];
+  mean->assign(horizon, 0.0);
+  var->assign(horizon, 0.0);
+  double noise = 0;
+  for (int h = 0; h < horizon; ++h) {
+    // Mean: state <- T state; forecast Z' state.
+    const double s0 = state[0];
+    for (int i = 0; i < r; ++i) {
+      next[i] = (i + 1 < r ? state[i + 1] : 0.0) + (i < np ? phi_[i] * s0 : 0.0);
+    }
+    if (d > 0) {
+      double level = s0;
+      for (int j = 0; j < d; ++j) level += delta_[j] * state[r + j];
+      next[r] = level;
+      for (int i = r + 1; i < n; ++i) next[i] = state[i - 1];
+    }
+    state.swap(next);
+    double f = state[0];
+    for (int j = 0; j < d; ++j) f += delta_[j] * state[r + j];
+    (*mean)[h] = f;
+    // Disturbance part: (c' R)^2 accumulates before c moves on.
+    double cr = c[0];
+    for (int i = 1; i < r; ++i) cr += c[i] * theta_[i - 1];
+    noise += cr * cr;
+    // c <- T' c.
+    double c0 = 0;
+    for (int i = 0; i < np; ++i) c0 += phi_[i] * c[i];
+    if (d > 0) c0 += c[r];
+    cnext[0] = c0;
+    for (int i = 1; i < r; ++i) cnext[i] = c[i - 1];
+    for (int i = 0; i < d; ++i) cnext[r + i] = c[r] * delta_[i] + (i + 1 < d ? c[r + i + 1] : 0.0);
+    c.swap(cnext);
+    double quad = 0;
+    for (int j = 0; j < k; ++j) {
+      double s = 0;
+      for (int i = 0; i < k; ++i) s += p_block[i + static_cast<size_t>(k) * j] * c[i];
+      quad += s * c[j];
+    }
+    (*var)[h] = quad + noise;
+  }
+}
+
+ArimaStateSpace::Sums ArmaLikelihood(std::span<const double> phi, std::span<const double> theta,
+                                     std::span<const double> w, std::vector<double>* work) {
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  const int r = std::max(p, q + 1);
+  const auto ur = static_cast<size_t>(r);
+  work->resize(6 * ur + 2);
+  double* c = work->data();
+  double* kbar = c + ur;   // T P_t Z
+  double* wv = kbar + ur;  // rank-one factor of P_{t+1} - P_t = m w w'
+  double* a = wv + ur;
+  double* u = a + ur;
+  {
+    std::vector<double> first, gamma, psi;
+    StationaryFirstColumn(phi, theta, r, &first, &gamma, &psi);
+    std::copy(first.begin(), first.end(), c);
+  }
+  double f = c[0];
+  for (int i = 0; i < r; ++i) {
+    kbar[i] = (i + 1 < r ? c[i + 1] : 0.0) + (i < p ? phi[i] * c[0] : 0.0);
+    wv[i] = kbar[i];
+    a[i] = 0.0;
+  }
+  double mscale = -1.0 / f;
+  ArimaStateSpace::Sums sums;
+  for (double wt : w) {
+    const double v = wt - a[0];
+    if (f < kDiffuseGain) {
+      ++sums.nu;
+      sums.ssq += v * v / f;
+      sums.sumlog += std::log(f);
+    }
+    // a <- T a + kbar v / f.
+    const double a0 = a[0];
+    const double step = v / f;
+    for (int i = 0; i < r; ++i) {
+      a[i] = (i + 1 < r ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0) + kbar[i] * step;
+    }
+    // Chandrasekhar: with g = Z'w and u = T w,
+    //   F' = F + m g^2,  kbar' = kbar + m g u,  w' = u - (g / F) kbar,  m' = m F / F'.
+    const double g = wv[0];
+    for (int i = 0; i < r; ++i) u[i] = (i + 1 < r ? wv[i + 1] : 0.0) + (i < p ? phi[i] * g : 0.0);
+    const double fnew = f + mscale * g * g;
+    const double gf = g / f;
+    const double mg = mscale * g;
+    for (int i = 0; i < r; ++i) {
+      wv[i] = u[i] - gf * kbar[i];
+      kbar[i] += mg * u[i];
+    }
+    mscale = mscale * f / fnew;
+    f = fnew;
+  }
+  return sums;
+}
+
+double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& order,
+                               std::span<const double> phi, std::span<const double> theta,
+                               int ncond, std::span<double> resid, int* nu) {
+  const size_t n = y.size();
+  std::vector<double> w(y.begin(), y.end());
+  for (int i = 0; i < order.d; ++i) {
+    for (size_t t = n; t-- > 1;) w[t] -= w[t - 1];
+  }
+  const auto m = static_cast<size_t>(order.m);
+  for (int i = 0; i < order.D; ++i) {
+    for (size_t t = n; t-- > m;) w[t] -= w[t - m];
+  }
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  std::vector<double> e(n, 0.0);
+  double ssq = 0;
+  int count = 0;
+  const auto start = static_cast<size_t>(std::max(ncond, 0));
+  for (size_t t = start; t < n; ++t) {
+    double v = w[t];
+    for (int j = 0; j < p; ++j) v -= phi[j] * w[t - j - 1];
+    const int lags = std::min(static_cast<int>(t - start), q);
+    for (int j = 0; j < lags; ++j) v -= theta[j] * e[t - j - 1];
+    e[t] = v;
+    if (!std::isnan(v)) {
+      ++count;
+      ssq += v * v;
+    }
+  }
+  if (!resid.empty()) std::copy(e.begin(), e.end(), resid.begin());
+  if (nu != nullptr) *nu = count;
+  return count > 0 ? ssq / count : kNaN;
+}
+
+}  // namespace retailcast::models::arima
