@@ -528,11 +528,8 @@ ArimaStateSpace::Sums ArmaLikelihood(std::span<const double> phi, std::span<cons
   return sums;
 }
 
-double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& order,
-                               std::span<const double> phi, std::span<const double> theta,
-                               int ncond, std::span<double> resid, int* nu) {
-  const size_t n = y.size();
-  std::vector<double> w(y.begin(), y.end());
+void DifferenceInPlace(std::span<double> w, const ArimaOrder& order) {
+  const size_t n = w.size();
   for (int i = 0; i < order.d; ++i) {
     for (size_t t = n; t-- > 1;) w[t] -= w[t - 1];
   }
@@ -540,26 +537,69 @@ double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& orde
   for (int i = 0; i < order.D; ++i) {
     for (size_t t = n; t-- > m;) w[t] -= w[t - m];
   }
-  const int p = static_cast<int>(phi.size());
-  const int q = static_cast<int>(theta.size());
+}
+
+double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
+                        std::span<const double> theta, int ncond, std::span<double> resid,
+                        int* nu) {
+  const size_t n = w.size();
+  bool finite = true;
+  for (double v : w) finite &= !std::isnan(v);
+  // Seasonal polynomials are mostly zeros: with no missing values (where 0 * NaN would
+  // matter) only the non-zero lags are visited.
+  std::vector<int> ar_lags, ma_lags;
+  for (size_t j = 0; j < phi.size(); ++j) {
+    if (!finite || phi[j] != 0) ar_lags.push_back(static_cast<int>(j));
+  }
+  for (size_t j = 0; j < theta.size(); ++j) {
+    if (!finite || theta[j] != 0) ma_lags.push_back(static_cast<int>(j));
+  }
   std::vector<double> e(n, 0.0);
   double ssq = 0;
   int count = 0;
   const auto start = static_cast<size_t>(std::max(ncond, 0));
-  for (size_t t = start; t < n; ++t) {
-    double v = w[t];
-    for (int j = 0; j < p; ++j) v -= phi[j] * w[t - j - 1];
-    const int lags = std::min(static_cast<int>(t - start), q);
-    for (int j = 0; j < lags; ++j) v -= theta[j] * e[t - j - 1];
+  // The AR part does not depend on earlier residuals: one vectorisable pass per lag.
+  for (size_t t = start; t < n; ++t) e[t] = w[t];
+  for (int j : ar_lags) {
+    const double c = phi[j];
+    const double* src = w.data() - j - 1;
+    for (size_t t = start; t < n; ++t) e[t] -= c * src[t];
+  }
+  // Residuals before `start` are zero, so at first only the lags reaching back to it count;
+  // after max lag + 1 steps every lag does.
+  const size_t full = std::min(n, start + (ma_lags.empty() ? 0 : ma_lags.back() + 1));
+  for (size_t t = start; t < full; ++t) {
+    double v = e[t];
+    const auto reach = static_cast<int>(t - start);
+    for (int j : ma_lags) {
+      if (j >= reach) break;
+      v -= theta[j] * e[t - j - 1];
+    }
     e[t] = v;
-    if (!std::isnan(v)) {
+  }
+  for (size_t t = std::max(full, start); t < n; ++t) {
+    double v = e[t];
+    const double* past = e.data() + t - 1;
+    for (int j : ma_lags) v -= theta[j] * past[-j];
+    e[t] = v;
+  }
+  for (size_t t = start; t < n; ++t) {
+    if (!std::isnan(e[t])) {
       ++count;
-      ssq += v * v;
+      ssq += e[t] * e[t];
     }
   }
   if (!resid.empty()) std::copy(e.begin(), e.end(), resid.begin());
   if (nu != nullptr) *nu = count;
   return count > 0 ? ssq / count : kNaN;
+}
+
+double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& order,
+                               std::span<const double> phi, std::span<const double> theta,
+                               int ncond, std::span<double> resid, int* nu) {
+  std::vector<double> w(y.begin(), y.end());
+  DifferenceInPlace(w, order);
+  return CssOfDifferenced(w, phi, theta, ncond, resid, nu);
 }
 
 }  // namespace retailcast::models::arima

@@ -150,5 +150,12 @@ ArimaStateSpace::Sums ArmaLikelihood(std::span<const double> phi, std::span<cons
 double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& order,
                                std::span<const double> phi, std::span<const double> theta,
                                int ncond, std::span<double> resid, int* nu);
+// The differencing step of ConditionalSumOfSquares: d passes at lag 1, then D at lag m, in
+// place (the first d + m D values are left as partial differences, which the CSS never uses).
+void DifferenceInPlace(std::span<double> w, const ArimaOrder& order);
+// ConditionalSumOfSquares on an already differenced series.
+double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
+                        std::span<const double> theta, int ncond, std::span<double> resid,
+                        int* nu);
 
 }  // namespace retailcast::models::arima

@@ -65,6 +65,13 @@ class Problem {
     for (const auto& col : x_) {
       for (double v : col) any_na_ |= std::isnan(v);
     }
+    // The CSS differences y - X beta = (dy) - (dX) beta: difference once here.
+    css_y_.assign(y_.begin(), y_.end());
+    DifferenceInPlace(css_y_, order_);
+    for (const auto& col : x_) {
+      css_x_.emplace_back(col);
+      DifferenceInPlace(css_x_.back(), order_);
+    }
     fast_ = !any_na_ && !finite_kappa;
     if (fast_) {
       dy_ = Difference(y_, order.d, order.D, order.m);
@@ -97,8 +104,13 @@ class Problem {
   double Css(std::span<const double> p, int ncond) const {
     const std::vector<double> coef = Full(p);
     ExpandArma(order_, coef, &phi_, &theta_);
-    const std::vector<double> x = Adjusted(coef);
-    const double s = ConditionalSumOfSquares(x, order_, phi_, theta_, ncond, {}, nullptr);
+    w_ = css_y_;
+    const size_t narma = static_cast<size_t>(order_.narma());
+    for (size_t j = 0; j < css_x_.size(); ++j) {
+      const double b = coef[narma + j];
+      for (size_t t = 0; t < w_.size(); ++t) w_[t] -= css_x_[j][t] * b;
+    }
+    const double s = CssOfDifferenced(w_, phi_, theta_, ncond, {}, nullptr);
     return 0.5 * std::log(s);
   }
 
@@ -158,6 +170,8 @@ class Problem {
   bool fast_ = false;  // likelihood of the differenced series by Chandrasekhar recursions
   std::vector<double> dy_;
   std::vector<std::vector<double>> dx_;
+  std::vector<double> css_y_;
+  std::vector<std::vector<double>> css_x_;
   // Scratch reused across objective evaluations of one (single-threaded) fit.
   mutable std::vector<double> phi_, theta_, w_, work_;
 };
