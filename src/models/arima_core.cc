@@ -309,111 +309,199 @@ ArimaStateSpace::ArimaStateSpace(std::span<const double> phi, std::span<const do
   theta_.resize(r_ - 1, 0.0);
 }
 
-std::vector<double> ArimaStateSpace::InitialCovariance(double kappa) const {
-  const int n = rd();
-  std::vector<double> pn(static_cast<size_t>(n) * n, 0.0);
-  std::vector<double> q0 = StationaryCovariance(phi_, theta_);
-  for (int j = 0; j < r_; ++j) {
-    for (int i = 0; i < r_; ++i) pn[i + static_cast<size_t>(n) * j] = q0[i + r_ * j];
-  }
-  for (int i = r_; i < n; ++i) pn[i + static_cast<size_t>(n) * i] = kappa;
-  return pn;
-}
-
-ArimaStateSpace::Sums ArimaStateSpace::Filter(std::span<const double> y, std::vector<double>* a,
-                                              std::vector<double>* p,
+ArimaStateSpace::Sums ArimaStateSpace::Filter(std::span<const double> y, double kappa,
+                                              std::vector<double>* a_out,
+                                              std::vector<double>* p_out,
                                               std::span<double> std_resid) const {
   const int r = r_;
   const int d = this->d();
-  const int n = r + d;
   const int np = static_cast<int>(phi_.size());
-  const auto un = static_cast<size_t>(n);
-  a->assign(un, 0.0);
-  std::vector<double>& pm = *p;
-  std::vector<double> anew(un), pnew = pm, tp(un * un), gain_vec(un);
-  // R = (1, theta_1, ..., theta_{r-1}, 0, ...): the disturbance loading.
+  const auto ur = static_cast<size_t>(r);
+  // The state is the ARMA part plus those of the d previous observations that are unknown:
+  // the starting levels (prior N(0, kappa)) and missing values still inside the window. Known
+  // observations are constants of the observation equation, with zero variance in the full
+  // filter; dropping them gives the same numbers at O((r + k)^2) per step, k unknowns.
+  std::vector<int> unknown;  // times of the unknown levels, state index r + position
+  for (int k = 1; k <= d; ++k) unknown.push_back(-k);
+  size_t dim = ur + unknown.size();
+  std::vector<double> m(dim, 0.0), c(dim * dim, 0.0);
+  {
+    const std::vector<double> q0 = StationaryCovariance(phi_, theta_);
+    for (size_t jj = 0; jj < ur; ++jj) {
+      for (size_t ii = 0; ii < ur; ++ii) c[ii + dim * jj] = q0[ii + ur * jj];
+    }
+    for (size_t k = ur; k < dim; ++k) c[k + dim * k] = kappa;
+  }
   std::vector<double> load(r);
   load[0] = 1.0;
   for (int i = 1; i < r; ++i) load[i] = theta_[i - 1];
+  auto slot = [&](const std::vector<int>& u, int time) -> int {
+    for (size_t k = 0; k < u.size(); ++k) {
+      if (u[k] == time) return static_cast<int>(ur + k);
+    }
+    return -1;
+  };
+  // Sparse rows of the transition A (new state = A old + constant) and scratch.
+  struct Term {
+    int col;
+    double coef;
+  };
+  std::vector<std::vector<Term>> rows;
+  std::vector<double> constant, mnew, ac, cnew, z, gain_vec;
+  std::vector<int> next_unknown;
   Sums sums;
   for (size_t t = 0; t < y.size(); ++t) {
-    // Predict: anew = T a.
-    const double a0 = (*a)[0];
-    for (int i = 0; i < r; ++i) {
-      anew[i] = (i + 1 < r ? (*a)[i + 1] : 0.0) + (i < np ? phi_[i] * a0 : 0.0);
+    const int ti = static_cast<int>(t);
+    const bool all_known = unknown.empty() && (d == 0 || !std::isnan(y[t - 1]));
+    if (t > 0 && all_known) {
+      // Only the ARMA part is uncertain: m <- T m, c <- T c T' + R R' with T the companion
+      // matrix, entry by entry (the common case, so without the general machinery below).
+      const double m0 = m[0];
+      for (int i = 0; i < r; ++i) {
+        m[i] = (i + 1 < r ? m[i + 1] : 0.0) + (i < np ? phi_[i] * m0 : 0.0);
+      }
+      cnew.resize(dim * dim);
+      const double c00 = c[0];
+      for (size_t jj = 0; jj < ur; ++jj) {
+        const double fj = jj < static_cast<size_t>(np) ? phi_[jj] : 0.0;
+        for (size_t i = 0; i <= jj; ++i) {
+          const double fi = i < static_cast<size_t>(np) ? phi_[i] : 0.0;
+          double v = load[i] * load[jj] + fi * fj * c00;
+          if (jj + 1 < ur) v += c[i + 1 + ur * (jj + 1)] + fi * c[ur * (jj + 1)];
+          if (i + 1 < ur) v += fj * c[i + 1];
+          cnew[i + ur * jj] = v;
+          cnew[jj + ur * i] = v;
+        }
+      }
+      c.swap(cnew);
+    } else if (t > 0) {
+      // Unknowns of the new window (t-d .. t-1): those still inside, and y_{t-1} if missing.
+      next_unknown.clear();
+      for (int s : unknown) {
+        if (s >= ti - d) next_unknown.push_back(s);
+      }
+      const bool new_unknown = d > 0 && std::isnan(y[t - 1]);
+      if (new_unknown) next_unknown.push_back(ti - 1);
+      const size_t ndim = ur + next_unknown.size();
+      rows.resize(ndim);
+      for (auto& row : rows) row.clear();
+      constant.assign(ndim, 0.0);
+      for (int i = 0; i < r; ++i) {
+        if (i < np) rows[i].push_back({0, phi_[i]});
+        if (i + 1 < r) rows[i].push_back({i + 1, 1.0});
+      }
+      for (size_t k = 0; k < next_unknown.size(); ++k) {
+        const int s = next_unknown[k];
+        auto& row = rows[ur + k];
+        if (s != ti - 1 || !new_unknown) {
+          row.push_back({slot(unknown, s), 1.0});
+          continue;
+        }
+        // y_{t-1} = w_{t-1} + sum_k delta_k y_{t-2-k}, from the previous state.
+        row.push_back({0, 1.0});
+        for (int kk = 0; kk < d; ++kk) {
+          const int src = ti - 2 - kk;
+          const int at = slot(unknown, src);
+          if (at >= 0) {
+            row.push_back({at, delta_[kk]});
+          } else {
+            constant[ur + k] += delta_[kk] * y[static_cast<size_t>(src)];
+          }
+        }
+      }
+      // m <- A m + constant; c <- A c A' + R R' (on the ARMA block).
+      mnew.assign(ndim, 0.0);
+      for (size_t i = 0; i < ndim; ++i) {
+        double v = constant[i];
+        for (const Term& e : rows[i]) v += e.coef * m[static_cast<size_t>(e.col)];
+        mnew[i] = v;
+      }
+      ac.assign(ndim * dim, 0.0);  // row-major ndim x dim: A c
+      for (size_t i = 0; i < ndim; ++i) {
+        double* out = ac.data() + i * dim;
+        for (const Term& e : rows[i]) {
+          const double* col = c.data() + dim * static_cast<size_t>(e.col);  // symmetric c
+          for (size_t q = 0; q < dim; ++q) out[q] += e.coef * col[q];
+        }
+      }
+      cnew.assign(ndim * ndim, 0.0);
+      for (size_t jj = 0; jj < ndim; ++jj) {
+        for (size_t i = 0; i < ndim; ++i) {
+          double v = 0;
+          for (const Term& e : rows[jj]) v += e.coef * ac[i * dim + static_cast<size_t>(e.col)];
+          cnew[i + ndim * jj] = v;
+        }
+      }
+      for (size_t jj = 0; jj < ur; ++jj) {
+        for (size_t i = 0; i < ur; ++i) cnew[i + ndim * jj] += load[i] * load[jj];
+      }
+      unknown.swap(next_unknown);
+      m.swap(mnew);
+      c.swap(cnew);
+      dim = ndim;
     }
-    if (d > 0) {
-      double level = a0;
-      for (int k = 0; k < d; ++k) level += delta_[k] * (*a)[r + k];
-      for (int i = n - 1; i > r; --i) anew[i] = (*a)[i - 1];
-      anew[r] = level;
-    }
-    // Pnew = T P T' + R R' (the prior covariance is used as given at the first step).
-    if (t > 0) {
-      // tp = T P, row by row.
-      for (int j = 0; j < n; ++j) {
-        const double* col = pm.data() + un * j;
-        double* out = tp.data() + un * j;
-        for (int i = 0; i < r; ++i) {
-          out[i] = (i + 1 < r ? col[i + 1] : 0.0) + (i < np ? phi_[i] * col[0] : 0.0);
-        }
-        if (d > 0) {
-          double v = col[0];
-          for (int k = 0; k < d; ++k) v += delta_[k] * col[r + k];
-          for (int i = n - 1; i > r; --i) out[i] = col[i - 1];
-          out[r] = v;
-        }
-      }
-      // pnew = tp T': column j of the result is tp times row j of T.
-      for (int j = 0; j < r; ++j) {
-        double* out = pnew.data() + un * j;
-        const double* c0 = tp.data();
-        const double* c1 = j + 1 < r ? tp.data() + un * (j + 1) : nullptr;
-        const double f = j < np ? phi_[j] : 0.0;
-        for (int i = 0; i < n; ++i) out[i] = (c1 ? c1[i] : 0.0) + f * c0[i];
-      }
-      if (d > 0) {
-        double* out = pnew.data() + un * r;
-        for (int i = 0; i < n; ++i) {
-          double v = tp[i];
-          for (int k = 0; k < d; ++k) v += delta_[k] * tp[i + un * (r + k)];
-          out[i] = v;
-        }
-        for (int j = r + 1; j < n; ++j) {
-          std::copy_n(tp.data() + un * (j - 1), un, pnew.data() + un * j);
-        }
-      }
-      for (int j = 0; j < r; ++j) {
-        for (int i = 0; i < r; ++i) pnew[i + un * j] += load[i] * load[j];
-      }
-    }
-    if (!std::isnan(y[t])) {
-      double resid = y[t] - anew[0];
-      for (int k = 0; k < d; ++k) resid -= delta_[k] * anew[r + k];
-      // gain_vec = Pnew Z, gain = Z' Pnew Z.
-      for (int i = 0; i < n; ++i) {
-        double v = pnew[i];
-        for (int k = 0; k < d; ++k) v += pnew[i + un * (r + k)] * delta_[k];
-        gain_vec[i] = v;
-      }
-      double gain = gain_vec[0];
-      for (int k = 0; k < d; ++k) gain += delta_[k] * gain_vec[r + k];
-      if (gain < kDiffuseGain) {
-        ++sums.nu;
-        sums.ssq += resid * resid / gain;
-        sums.sumlog += std::log(gain);
-      }
-      if (!std_resid.empty()) std_resid[t] = resid / std::sqrt(gain);
-      for (int i = 0; i < n; ++i) (*a)[i] = anew[i] + gain_vec[i] * resid / gain;
-      for (int j = 0; j < n; ++j) {
-        for (int i = 0; i < n; ++i) {
-          pm[i + un * j] = pnew[i + un * j] - gain_vec[i] * gain_vec[j] / gain;
-        }
-      }
-    } else {
-      *a = anew;
-      pm = pnew;
+    if (std::isnan(y[t])) {
       if (!std_resid.empty()) std_resid[t] = kNaN;
+      continue;
+    }
+    // y_t = w_t + sum_k delta_k y_{t-1-k}: z picks the unknown levels, the known ones are a
+    // constant.
+    z.assign(dim, 0.0);
+    z[0] = 1.0;
+    double known = 0;
+    for (int kk = 0; kk < d; ++kk) {
+      const int src = ti - 1 - kk;
+      const int at = slot(unknown, src);
+      if (at >= 0) {
+        z[static_cast<size_t>(at)] += delta_[kk];
+      } else {
+        known += delta_[kk] * y[static_cast<size_t>(src)];
+      }
+    }
+    double resid = y[t] - known;
+    gain_vec.assign(dim, 0.0);
+    for (size_t q = 0; q < dim; ++q) {
+      if (z[q] == 0) continue;
+      resid -= z[q] * m[q];
+      const double* col = c.data() + dim * q;
+      for (size_t i = 0; i < dim; ++i) gain_vec[i] += col[i] * z[q];
+    }
+    double gain = 0;
+    for (size_t q = 0; q < dim; ++q) gain += z[q] * gain_vec[q];
+    if (gain < kDiffuseGain) {
+      ++sums.nu;
+      sums.ssq += resid * resid / gain;
+      sums.sumlog += std::log(gain);
+    }
+    if (!std_resid.empty()) std_resid[t] = resid / std::sqrt(gain);
+    for (size_t i = 0; i < dim; ++i) m[i] += gain_vec[i] * resid / gain;
+    for (size_t jj = 0; jj < dim; ++jj) {
+      const double g = gain_vec[jj] / gain;
+      for (size_t i = 0; i < dim; ++i) c[i + dim * jj] -= gain_vec[i] * g;
+    }
+  }
+  // The full state after the last observation T: differencing states y_{T-1}, ..., y_{T-d}
+  // (known ones with zero variance).
+  const size_t n = ur + static_cast<size_t>(d);
+  a_out->assign(n, 0.0);
+  p_out->assign(n * n, 0.0);
+  std::vector<int> index(n);  // full position -> position in m (-1: known)
+  const int last = static_cast<int>(y.size()) - 1;
+  for (size_t i = 0; i < ur; ++i) index[i] = static_cast<int>(i);
+  for (int kk = 0; kk < d; ++kk) {
+    const int s = last - 1 - kk;
+    const int at = slot(unknown, s);
+    index[ur + static_cast<size_t>(kk)] = at;
+    (*a_out)[ur + static_cast<size_t>(kk)] =
+        at >= 0 ? m[static_cast<size_t>(at)] : y[static_cast<size_t>(s)];
+  }
+  for (size_t i = 0; i < ur; ++i) (*a_out)[i] = m[i];
+  for (size_t jj = 0; jj < n; ++jj) {
+    if (index[jj] < 0) continue;
+    for (size_t i = 0; i < n; ++i) {
+      if (index[i] < 0) continue;
+      (*p_out)[i + n * jj] =
+          c[static_cast<size_t>(index[i]) + dim * static_cast<size_t>(index[jj])];
     }
   }
   return sums;

@@ -95,24 +95,21 @@ class ArimaStateSpace {
   const std::vector<double>& theta() const { return theta_; }  // padded to r - 1
   const std::vector<double>& delta() const { return delta_; }
 
-  // The prior covariance of the first state (column-major rd x rd): the stationary covariance
-  // of the ARMA part and `kappa` (a large number, R's default 1e6) on the diagonal of the
-  // differencing part, which makes the prior of the unknown starting levels diffuse.
-  std::vector<double> InitialCovariance(double kappa) const;
-
   struct Sums {
     double ssq = 0;     // sum of innovation^2 / gain
     double sumlog = 0;  // sum of log(gain)
     int nu = 0;         // innovations counted
   };
-  // Runs the Kalman filter over y (NaN = missing: the update is skipped) from state 0 and the
-  // prior covariance `*p` (from InitialCovariance). On return `*a` and `*p` hold the filtered
-  // state and covariance after the last observation. Innovations with gain >= 1e4 (those of
-  // the first d observations, dominated by the diffuse prior) are left out of the sums, as R's
-  // ARIMA_Like does. `std_resid`, when not empty, receives innovation / sqrt(gain) (NaN where y
-  // is missing).
-  Sums Filter(std::span<const double> y, std::vector<double>* a, std::vector<double>* p,
-              std::span<double> std_resid) const;
+  // Runs the Kalman filter over y (NaN = missing: the update is skipped) from the prior R's
+  // makeARIMA sets: state 0, the stationary covariance of the ARMA part and variance `kappa`
+  // (a large number, R's default 1e6) for each unknown starting level, which makes their prior
+  // diffuse. On return `*a` and `*p` (column-major rd x rd) hold the filtered state and
+  // covariance after the last observation. Innovations with gain >= 1e4 (those of the first
+  // d observations, dominated by the diffuse prior) are left out of the sums, as R's
+  // ARIMA_Like does. `std_resid`, when not empty, receives innovation / sqrt(gain) (NaN where
+  // y is missing).
+  Sums Filter(std::span<const double> y, double kappa, std::vector<double>* a,
+              std::vector<double>* p, std::span<double> std_resid) const;
 
   // Forecast means Z' x_{T+h} and variances (in units of sigma^2) for h = 1..horizon from the
   // filtered state `a` (rd) and covariance, given as its leading k x k block `p_block`
@@ -155,7 +152,6 @@ double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& orde
 void DifferenceInPlace(std::span<double> w, const ArimaOrder& order);
 // ConditionalSumOfSquares on an already differenced series.
 double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
-                        std::span<const double> theta, int ncond, std::span<double> resid,
-                        int* nu);
+                        std::span<const double> theta, int ncond, std::span<double> resid, int* nu);
 
 }  // namespace retailcast::models::arima

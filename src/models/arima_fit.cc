@@ -131,8 +131,8 @@ class Problem {
       sums = ArmaLikelihood(phi_, theta_, w_, &work_);
     } else {
       const ArimaStateSpace ss(phi_, theta_, delta_);
-      std::vector<double> pn = ss.InitialCovariance(kappa_), a;
-      sums = ss.Filter(Adjusted(coef), &a, &pn, {});
+      std::vector<double> a, pcov;
+      sums = ss.Filter(Adjusted(coef), kappa_, &a, &pcov, {});
     }
     if (sums.nu == 0) return kNaN;
     const double s2 = sums.ssq / sums.nu;
@@ -152,8 +152,8 @@ class Problem {
       return ArmaLikelihood(phi_, theta_, w_, &work_).ssq;
     }
     const ArimaStateSpace ss(phi_, theta_, delta_);
-    std::vector<double> pn = ss.InitialCovariance(kappa_), a;
-    return ss.Filter(Adjusted(coef), &a, &pn, {}).ssq;
+    std::vector<double> a, pcov;
+    return ss.Filter(Adjusted(coef), kappa_, &a, &pcov, {}).ssq;
   }
 
   const std::vector<double>& delta() const { return delta_; }
@@ -226,11 +226,10 @@ void FinalPass(ArimaFit* fit, std::span<const double> y,
   const std::vector<double> adjusted =
       Adjust(y, x, std::span<const double>(fit->coef).subspan(narma));
   const ArimaStateSpace ss(fit->phi, fit->theta, fit->delta);
-  fit->state_cov = ss.InitialCovariance(fit->kappa);
   fit->residuals.assign(y.size(), kNaN);
   const bool css = fit->method == ArimaMethod::kCss;
   const ArimaStateSpace::Sums sums =
-      ss.Filter(adjusted, &fit->state, &fit->state_cov,
+      ss.Filter(adjusted, fit->kappa, &fit->state, &fit->state_cov,
                 css ? std::span<double>() : std::span<double>(fit->residuals));
   if (css) {
     ConditionalSumOfSquares(adjusted, fit->order, fit->phi, fit->theta, fit->n_cond, fit->residuals,

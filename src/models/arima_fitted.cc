@@ -60,9 +60,10 @@ ArimaForecastState MakeForecastState(const ArimaFit& fit, std::span<const double
   s.state = fit.state;
   const ArimaStateSpace space(fit.phi, fit.theta, fit.delta);
   const int rd = space.rd();
+  // After filtering observation T the differencing states hold y_{T-1}, ..., y_{T-d}.
   const auto nd = static_cast<size_t>(space.d());
-  bool levels_known = y.size() >= nd;
-  for (size_t i = 0; levels_known && i < nd; ++i) levels_known = !std::isnan(y[y.size() - 1 - i]);
+  bool levels_known = y.size() > nd;
+  for (size_t i = 1; levels_known && i <= nd; ++i) levels_known = !std::isnan(y[y.size() - 1 - i]);
   s.cov_size = levels_known ? space.r() : rd;
   const auto k = static_cast<size_t>(s.cov_size);
   s.cov.resize(k * k);
@@ -234,7 +235,8 @@ Result<std::unique_ptr<FittedModel>> ArimaFittedModel::Load(std::string_view mod
   for (size_t c = 0; c < k; ++c) {
     for (size_t row = 0; row <= c; ++row) {
       const double v = upper[idx++];
-      RETAILCAST_RETURN_IF_ERROR(RequireFinite(v, "state covariance", model_name, row == c));
+      // Finite only: the diagonal of known states is rounding noise around 0, either sign.
+      RETAILCAST_RETURN_IF_ERROR(RequireFinite(v, "state covariance", model_name));
       s.cov[row + k * c] = s.cov[c + k * row] = v;
     }
   }

@@ -42,8 +42,8 @@ struct ArimaForecastState {
 };
 
 // Builds the state of `fit` (made on series y, whose first forecast date is `next`), with the
-// forecast innovation variance `sigma2`. When the last d + m D observations are all observed
-// the differencing part of the state is known exactly (it holds those observations), so only
+// forecast innovation variance `sigma2`. When the d + m D observations before the last are all
+// observed the differencing part of the state is known exactly (it holds them), so only
 // the leading r x r block of the covariance is kept; the rest of the filter's covariance is
 // rounding noise of the diffuse start (about kappa * 1e-16).
 ArimaForecastState MakeForecastState(const ArimaFit& fit, std::span<const double> y, double sigma2,

@@ -162,7 +162,13 @@ void MovingAverage(const double* x, int n, int len, double* out) {
   }
 }
 
-// Robustness weights from the residuals y - fit: bisquare of |r| / (6 median |r|).
+// Robustness weights from the residuals y - fit: bisquare of |r| / (6 median |r|), the median
+// of an even count being the mean of the two middle order statistics. R's stl() finds those
+// with a partial sort that can misplace the upper one (on nottem it returns the 136th smallest
+// of 240 in place of the 121st from the 6th robustness pass on); we take the true order
+// statistics, so robust decompositions agree with R's only until its first such pass.
+// auto_arima only uses the robust decomposition to interpolate missing values before the
+// seasonal strength test.
 void RobustnessWeights(const double* y, int n, const double* fit, double* rw) {
   std::vector<double> r(n);
   for (int i = 1; i <= n; ++i) r[i - 1] = std::fabs(y[i] - fit[i]);
@@ -253,7 +259,7 @@ StlResult Stl(std::span<const double> x, int period, const StlOptions& options) 
   const int l_jump = static_cast<int>(
       std::ceil((options.l_window > 0 ? options.l_window : NextOdd(period)) / 10.0));
   const int inner = options.robust ? 1 : 2;
-  const int outer = options.robust ? 15 : 0;
+  const int outer = options.robust ? options.outer : 0;
 
   const int big = n + 2 * np;
   std::vector<double> y(n + 1), trend(n + 1, 0.0), season(n + 1), rw(n + 1, 1.0);

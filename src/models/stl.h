@@ -25,7 +25,8 @@ struct StlOptions {
   int t_degree = 1;
   int l_window = 0;  // low-pass span; 0 = nextodd(period)
   int l_degree = 1;
-  bool robust = false;  // 15 robustness iterations of 1 inner pass (else 0 and 2)
+  bool robust = false;  // robustness iterations of 1 inner pass (else none and 2 passes)
+  int outer = 15;       // robustness iterations when robust (R's outer)
 };
 
 struct StlResult {

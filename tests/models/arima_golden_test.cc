@@ -6,8 +6,10 @@
 //
 // Tolerances, and why:
 //  - Models without differencing, CSS fits and fits with missing values evaluate the same
-//    likelihood as R (the Kalman filter of arima_core.h), so they agree to rounding: 1e-6
-//    relative on everything.
+//    likelihood as R (the Kalman filter of arima_core.h) to rounding, and the same BFGS: 1e-6
+//    relative on the likelihood, forecasts and variances; 1e-4 standard errors on the
+//    coefficients, because BFGS stops once the objective changes by less than 1.5e-8 relative
+//    and rounding-level differences in it can move the stopping point that much.
 //  - Differenced models without missing values: we maximise the exact likelihood of the
 //    differenced series (the limit of R's diffuse prior), R its approximation with prior
 //    variance kappa = 1e6. That moves R's log-likelihood by about (level / sigma) / kappa
@@ -223,7 +225,7 @@ struct Tolerance {
   double relative;  // everything else, relative
   double loglik;    // absolute, for loglik and the criteria
 };
-constexpr Tolerance kSameLikelihood{1e-5, 1e-6, 1e-6};
+constexpr Tolerance kSameLikelihood{1e-4, 1e-6, 1e-6};
 constexpr Tolerance kDiffuseLimit{1e-3, 1e-4, 5e-3};
 
 void ExpectRel(double got, double want, double rel, const std::string& what) {

@@ -38,7 +38,8 @@ ModelEntry NullEntry(std::string name) {
 
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
   EXPECT_EQ(BuiltinRegistry().names(),
-            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average"}));
+            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average", "arima",
+                                      "auto_arima"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
