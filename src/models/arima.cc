@@ -184,6 +184,7 @@ ParamSpec ArimaSpec() {
 
 Result<std::unique_ptr<Estimator>> MakeArima(const ParamValues& params) {
   ArimaParams p;
+  p.include_drift = params.GetBool("include_drift");
   p.p = static_cast<int>(params.GetInt("p"));
   p.d = static_cast<int>(params.GetInt("d"));
   p.q = static_cast<int>(params.GetInt("q"));
@@ -192,7 +193,14 @@ Result<std::unique_ptr<Estimator>> MakeArima(const ParamValues& params) {
   p.Q = static_cast<int>(params.GetInt("Q"));
   p.season_length = params.GetInt("season_length");
   p.include_mean = params.GetBool("include_mean");
-  p.include_drift = params.GetBool("include_drift");
+  if (p.include_drift && p.d + p.D != 1) {
+    // R's Arima() drops the drift with a warning; an option that does nothing is an error here.
+    return Status::InvalidArgument(
+        "arima: include_drift needs exactly one difference (d + D = 1), "
+        "but d = " +
+        std::to_string(p.d) + " and D = " + std::to_string(p.D) +
+        "; drop include_drift or change d, D");
+  }
   p.method = ParseMethod(params.GetString(arima::kMethodParam));
   RETAILCAST_ASSIGN_OR_RETURN(p.xreg,
                               arima::ParseRegressorNames(params.GetString(arima::kXregParam)));

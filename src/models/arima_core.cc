@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -628,11 +629,13 @@ void DifferenceInPlace(std::span<double> w, const ArimaOrder& order) {
 }
 
 double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
-                        std::span<const double> theta, int ncond, std::span<double> resid,
-                        int* nu) {
+                        std::span<const double> theta, int ncond, std::span<double> resid, int* nu,
+                        bool may_have_nan) {
   const size_t n = w.size();
   bool finite = true;
-  for (double v : w) finite &= !std::isnan(v);
+  if (may_have_nan) {
+    for (double v : w) finite &= !std::isnan(v);
+  }
   // Seasonal polynomials are mostly zeros: with no missing values (where 0 * NaN would
   // matter) only the non-zero lags are visited.
   std::vector<int> ar_lags, ma_lags;
@@ -642,10 +645,13 @@ double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
   for (size_t j = 0; j < theta.size(); ++j) {
     if (!finite || theta[j] != 0) ma_lags.push_back(static_cast<int>(j));
   }
-  std::vector<double> e(n, 0.0);
+  const auto start = static_cast<size_t>(std::max(ncond, 0));
+  // Residuals before `start` are zero; the rest is written below.
+  const std::unique_ptr<double[]> buf(new double[n]);
+  double* e = buf.get();
+  std::fill(e, e + std::min(start, n), 0.0);
   double ssq = 0;
   int count = 0;
-  const auto start = static_cast<size_t>(std::max(ncond, 0));
   // The AR part does not depend on earlier residuals: one vectorisable pass per lag.
   for (size_t t = start; t < n; ++t) e[t] = w[t];
   for (int j : ar_lags) {
@@ -665,10 +671,31 @@ double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
     }
     e[t] = v;
   }
+  // Farthest lags first: the newest residual enters last, so the chain of dependent
+  // operations from e[t-1] to e[t] is one multiply-subtract instead of one per lag, and the
+  // rest of the sum overlaps the previous steps. (The order of the additions differs from
+  // R's, by rounding only.)
+  // The lags come in runs (1..q, m..m+q, ...): each run is a dense loop.
+  struct Run {
+    int last, len;  // lags last - len + 1 .. last
+  };
+  std::vector<Run> runs;
+  for (size_t i = ma_lags.size(); i-- > 0;) {
+    const int j = ma_lags[i];
+    if (!runs.empty() && runs.back().last - runs.back().len == j) {
+      ++runs.back().len;
+    } else {
+      runs.push_back({j, 1});
+    }
+  }
   for (size_t t = std::max(full, start); t < n; ++t) {
     double v = e[t];
-    const double* past = e.data() + t - 1;
-    for (int j : ma_lags) v -= theta[j] * past[-j];
+    const double* past = e + t - 1;
+    for (const Run& run : runs) {
+      const double* th = theta.data() + run.last;
+      const double* ep = past - run.last;
+      for (int k = 0; k < run.len; ++k) v -= th[-k] * ep[k];
+    }
     e[t] = v;
   }
   for (size_t t = start; t < n; ++t) {
@@ -677,7 +704,7 @@ double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
       ssq += e[t] * e[t];
     }
   }
-  if (!resid.empty()) std::copy(e.begin(), e.end(), resid.begin());
+  if (!resid.empty()) std::copy(e, e + n, resid.begin());
   if (nu != nullptr) *nu = count;
   return count > 0 ? ssq / count : kNaN;
 }

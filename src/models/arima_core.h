@@ -150,8 +150,10 @@ double ConditionalSumOfSquares(std::span<const double> y, const ArimaOrder& orde
 // The differencing step of ConditionalSumOfSquares: d passes at lag 1, then D at lag m, in
 // place (the first d + m D values are left as partial differences, which the CSS never uses).
 void DifferenceInPlace(std::span<double> w, const ArimaOrder& order);
-// ConditionalSumOfSquares on an already differenced series.
+// ConditionalSumOfSquares on an already differenced series. `may_have_nan` false promises w
+// has no NaN (which allows skipping zero coefficients: 0 * NaN would otherwise matter).
 double CssOfDifferenced(std::span<const double> w, std::span<const double> phi,
-                        std::span<const double> theta, int ncond, std::span<double> resid, int* nu);
+                        std::span<const double> theta, int ncond, std::span<double> resid, int* nu,
+                        bool may_have_nan = true);
 
 }  // namespace retailcast::models::arima

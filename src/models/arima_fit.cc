@@ -110,7 +110,7 @@ class Problem {
       const double b = coef[narma + j];
       for (size_t t = 0; t < w_.size(); ++t) w_[t] -= css_x_[j][t] * b;
     }
-    const double s = CssOfDifferenced(w_, phi_, theta_, ncond, {}, nullptr);
+    const double s = CssOfDifferenced(w_, phi_, theta_, ncond, {}, nullptr, any_na_);
     return 0.5 * std::log(s);
   }
 

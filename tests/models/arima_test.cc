@@ -420,6 +420,8 @@ TEST(ArimaModelTest, BadParametersAreRejected) {
     EXPECT_EQ(BuiltinRegistry().Create("arima", {kv}).status().code(), StatusCode::kInvalidArgument)
         << kv.first;
   }
+  EXPECT_EQ(BuiltinRegistry().Create("arima", {{"include_drift", "true"}}).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(BuiltinRegistry().Create("auto_arima", {{"ic", "hqc"}}).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(BuiltinRegistry().Create("auto_arima", {{"seasonal_test", "hegy"}}).status().code(),
