@@ -18,6 +18,70 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // (R's ARIMA_Like uses the same threshold).
 constexpr double kDiffuseGain = 1e4;
 
+// gamma(0..r) of phi(B) w = theta(B) e in O(p^2 + r nnz(theta)^2) when phi is stationary:
+// the AR part's partial autocorrelations by running Durbin-Levinson backwards, its
+// autocorrelations by running it forwards (gamma(0) = 1 / prod(1 - pacf^2)), then
+// gamma_w(k) = sum_{i,j} theta_i theta_j gamma_ar(k - i + j). False (nothing written) when a
+// partial autocorrelation is not inside (-1, 1); the caller then solves the linear system.
+bool StationaryArmaAutocovariances(std::span<const double> phi, std::span<const double> theta,
+                                   int r, std::vector<double>* gamma) {
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  // Coefficients of every order, from p down to 1, in one triangular array: order k starts
+  // at k (k - 1) / 2 and holds phi^(k)_1..k.
+  std::vector<double> tri(static_cast<size_t>(p) * (p + 1) / 2);
+  auto coef = [&tri](int k) { return tri.data() + static_cast<size_t>(k) * (k - 1) / 2; };
+  std::copy(phi.begin(), phi.end(), coef(p));
+  std::vector<double> pacf(p + 1);
+  for (int k = p; k >= 1; --k) {
+    const double* c = coef(k);
+    const double kk = c[k - 1];
+    if (!(std::fabs(kk) < 1.0)) return false;
+    pacf[k] = kk;
+    if (k == 1) break;
+    double* lower = coef(k - 1);
+    const double den = 1.0 - kk * kk;
+    for (int j = 0; j < k - 1; ++j) lower[j] = (c[j] + kk * c[k - 2 - j]) / den;
+  }
+  // Autocorrelations of the AR part up to lag r + q.
+  const int lags = r + q;
+  std::vector<double> rho(lags + 1, 0.0);
+  rho[0] = 1.0;
+  double g0 = 1.0;
+  for (int k = 1; k <= p; ++k) {
+    // rho(k) = pacf_k v_{k-1} + sum_j phi^(k-1)_j rho(k - j), v_{k-1} = 1 - sum phi^(k-1)_j rho(j).
+    double v = 1.0, s = 0.0;
+    if (k > 1) {
+      const double* c = coef(k - 1);
+      for (int j = 1; j <= k - 1; ++j) {
+        v -= c[j - 1] * rho[j];
+        s += c[j - 1] * rho[k - j];
+      }
+    }
+    if (k <= lags) rho[k] = pacf[k] * v + s;
+    g0 /= 1.0 - pacf[k] * pacf[k];
+  }
+  for (int k = p + 1; k <= lags; ++k) {
+    double s = 0;
+    for (int j = 1; j <= p; ++j) s += phi[j - 1] * rho[k - j];
+    rho[k] = s;
+  }
+  auto gar = [&](int k) { return g0 * rho[std::abs(k)]; };
+  std::vector<int> nz{0};
+  for (int j = 1; j <= q; ++j) {
+    if (theta[j - 1] != 0) nz.push_back(j);
+  }
+  auto th = [&](int j) { return j == 0 ? 1.0 : theta[j - 1]; };
+  for (int k = 0; k <= r; ++k) {
+    double s = 0;
+    for (int i : nz) {
+      for (int j : nz) s += th(i) * th(j) * gar(k - i + j);
+    }
+    (*gamma)[k] = s;
+  }
+  return true;
+}
+
 // Autocovariances gamma(0..r) and psi weights psi(0..r) of the ARMA process
 // phi(B) w_t = theta(B) e_t with unit innovation variance (Brockwell & Davis 3.3.8):
 //   gamma(k) - sum_j phi_j gamma(|k - j|) = sum_{j=k..q} theta_j psi_{j-k},  k = 0..p,
@@ -44,6 +108,7 @@ void ArmaAutocovariances(std::span<const double> phi, std::span<const double> th
     *gamma = rhs;
     return;
   }
+  if (StationaryArmaAutocovariances(phi, theta, r, gamma)) return;
   Eigen::MatrixXd a = Eigen::MatrixXd::Identity(p + 1, p + 1);
   Eigen::VectorXd b(p + 1);
   for (int k = 0; k <= p; ++k) {
@@ -586,7 +651,14 @@ ArimaStateSpace::Sums ArmaLikelihood(std::span<const double> phi, std::span<cons
     a[i] = 0.0;
   }
   double mscale = -1.0 / f;
+  // T x = shift(x) + phi x[0]: the shift is a dense pass, phi (mostly zeros in seasonal
+  // models) is visited at its non-zero lags only.
+  std::vector<int> ar_lags;
+  for (int i = 0; i < p; ++i) {
+    if (phi[i] != 0) ar_lags.push_back(i);
+  }
   ArimaStateSpace::Sums sums;
+  bool converged = false;
   for (double wt : w) {
     const double v = wt - a[0];
     if (f < kDiffuseGain) {
@@ -597,22 +669,30 @@ ArimaStateSpace::Sums ArmaLikelihood(std::span<const double> phi, std::span<cons
     // a <- T a + kbar v / f.
     const double a0 = a[0];
     const double step = v / f;
-    for (int i = 0; i < r; ++i) {
-      a[i] = (i + 1 < r ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0) + kbar[i] * step;
-    }
+    for (int i = 0; i + 1 < r; ++i) a[i] = a[i + 1] + kbar[i] * step;
+    a[r - 1] = kbar[r - 1] * step;
+    for (int i : ar_lags) a[i] += phi[i] * a0;
     // Chandrasekhar: with g = Z'w and u = T w,
     //   F' = F + m g^2,  kbar' = kbar + m g u,  w' = u - (g / F) kbar,  m' = m F / F'.
+    if (converged) continue;
     const double g = wv[0];
-    for (int i = 0; i < r; ++i) u[i] = (i + 1 < r ? wv[i + 1] : 0.0) + (i < p ? phi[i] * g : 0.0);
+    for (int i = 0; i + 1 < r; ++i) u[i] = wv[i + 1];
+    u[r - 1] = 0.0;
+    for (int i : ar_lags) u[i] += phi[i] * g;
     const double fnew = f + mscale * g * g;
     const double gf = g / f;
     const double mg = mscale * g;
+    double size = 0;
     for (int i = 0; i < r; ++i) {
       wv[i] = u[i] - gf * kbar[i];
       kbar[i] += mg * u[i];
+      size += wv[i] * wv[i];
     }
     mscale = mscale * f / fnew;
     f = fnew;
+    // Steady state: the remaining covariance change m w w' can no longer move F or kbar in
+    // double precision, so the gain is constant from here on.
+    converged = std::fabs(mscale) * size < 1e-17 * f;
   }
   return sums;
 }
