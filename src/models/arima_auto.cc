@@ -555,7 +555,7 @@ Result<AutoArimaResult> AutoArima(std::span<const double> x, int m_in,
   }
   result.fit = std::move(best.fit);
   result.ic = best.ic;
-  FinishArima(&result.fit, x, xreg);
+  RETAILCAST_RETURN_IF_ERROR(FinishArima(&result.fit, x, xreg));
   double aic = result.fit.aic;
   if (result.fit.method == ArimaMethod::kCss) {
     int free = 0;

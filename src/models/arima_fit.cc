@@ -18,8 +18,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Differences x in place as R's diff() does: d times at lag 1, then D times at lag m; the
-// result is shorter by d + m D.
+// R's diff(): d times at lag 1, then D times at lag m; the result is shorter by d + m D.
 std::vector<double> Difference(std::span<const double> x, int d, int D, int m) {
   std::vector<double> v(x.begin(), x.end());
   auto once = [&v](size_t lag) {
@@ -79,9 +78,7 @@ class Problem {
     }
   }
 
-  bool any_na() const { return any_na_; }
   const std::vector<size_t>& free() const { return free_; }
-  int narma() const { return order_.narma(); }
 
   std::vector<double> Full(std::span<const double> p) const {
     std::vector<double> coef = template_;
@@ -119,28 +116,21 @@ class Problem {
   double NegLogLik(std::span<const double> p, bool transformed) const {
     std::vector<double> coef = Full(p);
     if (transformed) coef = UntransformCoef(order_, coef);
-    ExpandArma(order_, coef, &phi_, &theta_);
-    ArimaStateSpace::Sums sums;
-    if (fast_) {
-      const size_t narma = static_cast<size_t>(order_.narma());
-      w_ = dy_;
-      for (size_t j = 0; j < dx_.size(); ++j) {
-        const double b = coef[narma + j];
-        for (size_t t = 0; t < w_.size(); ++t) w_[t] -= dx_[j][t] * b;
-      }
-      sums = ArmaLikelihood(phi_, theta_, w_, &work_);
-    } else {
-      const ArimaStateSpace ss(phi_, theta_, delta_);
-      std::vector<double> a, pcov;
-      sums = ss.Filter(Adjusted(coef), kappa_, &a, &pcov, {});
-    }
+    const ArimaStateSpace::Sums sums = LikelihoodSums(coef);
     if (sums.nu == 0) return kNaN;
     const double s2 = sums.ssq / sums.nu;
     return 0.5 * (std::log(s2) + sums.sumlog / sums.nu);
   }
 
   // Sum of innovation^2 / gain at natural coefficients (the likelihood's ssq).
-  double InnovationSsq(std::span<const double> coef) const {
+  double InnovationSsq(std::span<const double> coef) const { return LikelihoodSums(coef).ssq; }
+
+  const std::vector<double>& delta() const { return delta_; }
+
+ private:
+  // The likelihood's sums at natural coefficients: by Chandrasekhar recursions on the
+  // differenced series when it has no missing values, else by the Kalman filter.
+  ArimaStateSpace::Sums LikelihoodSums(std::span<const double> coef) const {
     ExpandArma(order_, coef, &phi_, &theta_);
     if (fast_) {
       const size_t narma = static_cast<size_t>(order_.narma());
@@ -149,16 +139,13 @@ class Problem {
         const double b = coef[narma + j];
         for (size_t t = 0; t < w_.size(); ++t) w_[t] -= dx_[j][t] * b;
       }
-      return ArmaLikelihood(phi_, theta_, w_, &work_).ssq;
+      return ArmaLikelihood(phi_, theta_, w_, &work_);
     }
     const ArimaStateSpace ss(phi_, theta_, delta_);
     std::vector<double> a, pcov;
-    return ss.Filter(Adjusted(coef), kappa_, &a, &pcov, {}).ssq;
+    return ss.Filter(Adjusted(coef), kappa_, &a, &pcov, {});
   }
 
-  const std::vector<double>& delta() const { return delta_; }
-
- private:
   std::span<const double> y_;
   ArimaOrder order_;
   std::vector<std::vector<double>> x_;
@@ -241,11 +228,12 @@ void FinalPass(ArimaFit* fit, std::span<const double> y,
 
 }  // namespace
 
-void FinishArima(ArimaFit* fit, std::span<const double> y, std::span<const ArimaRegressor> xreg) {
+Status FinishArima(ArimaFit* fit, std::span<const double> y, std::span<const ArimaRegressor> xreg) {
   std::vector<std::string> names;
-  Result<std::vector<std::vector<double>>> x =
-      Design(y.size(), xreg, fit->has_intercept, fit->has_drift, &names);
-  if (x.ok()) FinalPass(fit, y, *x);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<std::vector<double>> x,
+                              Design(y.size(), xreg, fit->has_intercept, fit->has_drift, &names));
+  FinalPass(fit, y, x);
+  return Status::Ok();
 }
 
 Result<ArimaFit> FitArima(std::span<const double> y, const ArimaOrder& order,

@@ -103,8 +103,9 @@ struct ArimaFit {
 Result<ArimaFit> FitArima(std::span<const double> y, const ArimaOrder& order,
                           std::span<const ArimaRegressor> xreg, const ArimaFitOptions& options);
 
-// The final pass of a fit made with final_pass = false, on the same y and regressors.
-void FinishArima(ArimaFit* fit, std::span<const double> y, std::span<const ArimaRegressor> xreg);
+// The final pass of a fit made with final_pass = false, on the same y and regressors
+// (InvalidArgument when a regressor's length differs from y's).
+Status FinishArima(ArimaFit* fit, std::span<const double> y, std::span<const ArimaRegressor> xreg);
 
 // What R forecast adds to a fit: npar = estimated coefficients + 1, nstar = observations
 // (between the first and last non-missing) minus d + m D, and from those the AICc, BIC and
