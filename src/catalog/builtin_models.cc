@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "eval/ensemble_models.h"
+#include "models/arima_models.h"
 #include "models/baseline_models.h"
 #include "models/ets.h"
 #include "models/intermittent_models.h"
@@ -57,6 +58,14 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "ETS: one given exponential smoothing state space form, e.g. model=MAdM "
                  "(Hyndman et al. 2008; R forecast::ets(y, model))",
                  EtsSpec(), MakeEts),
+      LocalModel(kAutoArimaName,
+                 "AutoARIMA: seasonal ARIMA order chosen by the Hyndman-Khandakar stepwise "
+                 "search on AICc (R forecast::auto.arima)",
+                 AutoArimaSpec(), MakeAutoArima),
+      LocalModel(kArimaName,
+                 "ARIMA(p,d,q)(P,D,Q)[m] of a given order, exact likelihood by a Kalman filter "
+                 "(R stats::arima, forecast::Arima)",
+                 ArimaSpec(), MakeArima),
       LocalModel(kThetaName,
                  "Theta: SES with drift half the trend slope on the seasonally adjusted series "
                  "(Assimakopoulos & Nikolopoulos 2000; Hyndman & Billah 2003; R forecast::thetaf)",
