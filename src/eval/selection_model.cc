@@ -32,7 +32,7 @@ namespace {
 
 constexpr uint64_t kStateVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr std::string_view kDefaultCandidates = "theta,combo,auto_ets,mstl";
+constexpr std::string_view kDefaultCandidates = "theta,combo,auto_ets,auto_arima,mstl";
 
 class AutoFitted final : public FittedModel {
  public:
