@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "baseline_models.h"
+#include "retailcast/additive.h"
 #include "retailcast/registry.h"
 
 namespace retailcast {
@@ -28,6 +29,10 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
       {std::string(kWindowAverageName),
        "Window average: the mean of the last window_size observed values", WindowAverageSpec(),
        MakeWindowAverage},
+      {std::string(kAdditiveName),
+       "Additive (Prophet-style): piecewise-linear/logistic trend, Fourier seasonality, holidays, "
+       "events and regressors, MAP by L-BFGS (Taylor & Letham 2018; R prophet)",
+       AdditiveSpec(), MakeAdditive},
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));
