@@ -180,12 +180,34 @@ double LaplaceDraw(Rng& rng, double scale) {
 // Exponential gap of a Poisson process with this rate.
 double GapDraw(Rng& rng, double rate) { return -std::log(1.0 - rng.Uniform()) / rate; }
 
-// Type 7 quantile (R's default) of sorted values.
-double Quantile(const std::vector<double>& sorted, double p) {
-  const double h = p * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+// Type 7 quantiles (R's default) of `values` at the probabilities `probs`, written to *out.
+// Only the order statistics the quantiles need are put in place (nth_element on shrinking
+// ranges, in rank order), which costs a few passes over the values instead of a full sort;
+// `values` is reordered.
+void Quantiles(std::vector<double>& values, const std::vector<double>& probs,
+               std::vector<double>* out) {
+  const size_t n = values.size();
+  std::vector<size_t> ranks;
+  for (double p : probs) {
+    const auto lo = static_cast<size_t>(std::floor(p * static_cast<double>(n - 1)));
+    ranks.push_back(lo);
+    ranks.push_back(std::min(lo + 1, n - 1));
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  size_t from = 0;
+  for (size_t r : ranks) {
+    std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from),
+                     values.begin() + static_cast<std::ptrdiff_t>(r), values.end());
+    from = r + 1;
+  }
+  out->resize(probs.size());
+  for (size_t q = 0; q < probs.size(); ++q) {
+    const double h = probs[q] * static_cast<double>(n - 1);
+    const auto lo = static_cast<size_t>(std::floor(h));
+    const size_t hi = std::min(lo + 1, n - 1);
+    (*out)[q] = values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+  }
 }
 
 void SimulateIntervals(const State& s, const Path& p, Forecast* fc) {
@@ -207,7 +229,11 @@ void SimulateIntervals(const State& s, const Path& p, Forecast* fc) {
     pairs.push_back(PairState{Rng(Mix64(base ^ Mix64(k + 1)))});
     if (trend_changes) pairs.back().next = 1.0 + GapDraw(pairs.back().rng, rate);
   }
-  std::vector<double> values(n_samples);
+  std::vector<double> values(n_samples), probs, q;
+  for (double level : fc->levels) {
+    probs.push_back(0.5 - level / 200.0);
+    probs.push_back(0.5 + level / 200.0);
+  }
   for (size_t l = 0; l < fc->levels.size(); ++l) {
     fc->lower[l].resize(p.mean.size());
     fc->upper[l].resize(p.mean.size());
@@ -239,13 +265,12 @@ void SimulateIntervals(const State& s, const Path& p, Forecast* fc) {
                           : level + sign * s.y_scale * s.sigma * noise;
       }
     }
-    std::sort(values.begin(), values.end());
+    Quantiles(values, probs, &q);
     for (size_t l = 0; l < fc->levels.size(); ++l) {
-      const double half = fc->levels[l] / 200.0;
       // Rounding (or a skewed count distribution) can put a quantile a hair past the mean;
       // the bounds must contain the point forecast.
-      fc->lower[l][i] = std::min(Quantile(values, 0.5 - half), fc->mean[i]);
-      fc->upper[l][i] = std::max(Quantile(values, 0.5 + half), fc->mean[i]);
+      fc->lower[l][i] = std::min(q[2 * l], fc->mean[i]);
+      fc->upper[l][i] = std::max(q[2 * l + 1], fc->mean[i]);
     }
   }
 }
