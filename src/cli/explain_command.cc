@@ -113,29 +113,37 @@ std::string Exact(double v) {
   return buf;
 }
 
-// One series' components as a fixed-width table with total and share rows.
+// One series' components as a fixed-width table with total and share rows. Components that
+// are zero over the whole horizon (holidays that do not fall in it) are left off the screen.
 void PrintSeries(std::string_view id, std::string_view model, Date first, const Frequency& freq,
                  const Forecast& fc) {
+  std::vector<size_t> shown;
+  for (size_t c = 0; c < fc.components.size(); ++c) {
+    const auto& v = fc.components[c];
+    if (c == 0 || std::any_of(v.begin(), v.end(), [](double x) { return x != 0; })) {
+      shown.push_back(c);
+    }
+  }
   std::vector<std::string> header = {"ds", "yhat"};
-  header.insert(header.end(), fc.component_names.begin(), fc.component_names.end());
+  for (size_t c : shown) header.push_back(fc.component_names[c]);
   std::vector<std::vector<std::string>> rows;
-  std::vector<double> totals(fc.components.size(), 0.0);
+  std::vector<double> totals(shown.size(), 0.0);
   double total_mean = 0;
   for (size_t t = 0; t < fc.mean.size(); ++t) {
     std::vector<std::string> row = {freq.Advance(first, static_cast<int64_t>(t)).ToString(),
                                     Number(fc.mean[t])};
     total_mean += fc.mean[t];
-    for (size_t c = 0; c < fc.components.size(); ++c) {
-      row.push_back(Number(fc.components[c][t]));
-      totals[c] += fc.components[c][t];
+    for (size_t j = 0; j < shown.size(); ++j) {
+      row.push_back(Number(fc.components[shown[j]][t]));
+      totals[j] += fc.components[shown[j]][t];
     }
     rows.push_back(std::move(row));
   }
   std::vector<std::string> total = {"total", Number(total_mean)};
   std::vector<std::string> share = {"share %", "100"};
-  for (size_t c = 0; c < totals.size(); ++c) {
-    total.push_back(Number(totals[c]));
-    share.push_back(total_mean != 0 ? Number(100.0 * totals[c] / total_mean) : "");
+  for (double v : totals) {
+    total.push_back(Number(v));
+    share.push_back(total_mean != 0 ? Number(100.0 * v / total_mean) : "");
   }
   rows.push_back(std::move(total));
   rows.push_back(std::move(share));
@@ -157,6 +165,10 @@ void PrintSeries(std::string_view id, std::string_view model, Date first, const 
   };
   print_row(header);
   for (const auto& r : rows) print_row(r);
+  if (shown.size() < fc.components.size()) {
+    std::printf("(%zu components are zero over these dates and not shown; exports have them)\n",
+                fc.components.size() - shown.size());
+  }
 }
 
 Status RunExplain(const ExplainArgs& a) {
