@@ -168,6 +168,9 @@ double GammaDraw(Rng& rng, double shape, double scale) {
 double CountDraw(Rng& rng, double mean, double dispersion) {
   if (mean <= 0) return 0;
   const double rate = dispersion > 0 ? GammaDraw(rng, 1.0 / dispersion, dispersion * mean) : mean;
+  // Beyond 1e15 the Poisson noise is below a millionth of the rate, and the draw's integer
+  // would not fit an int64.
+  if (!(rate < 1e15)) return rate;
   return static_cast<double>(rng.Poisson(rate));
 }
 
