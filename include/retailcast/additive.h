@@ -76,7 +76,7 @@ struct AdditiveParams {
   // data spanning >= 2 weeks; daily never, since the finest frequency is one day), 0 = off.
   int yearly_order = -1;
   int weekly_order = -1;
-  int daily_order = 0;
+  int daily_order = -1;
   ComponentMode yearly_mode = ComponentMode::kAdditive;
   ComponentMode weekly_mode = ComponentMode::kAdditive;
   ComponentMode daily_mode = ComponentMode::kAdditive;
