@@ -42,6 +42,15 @@ struct SeasonalitySpec {
   ComponentMode mode = ComponentMode::kAdditive;
 };
 
+// One country holiday with its own window and prior scale (the holiday_settings parameter),
+// e.g. Thanksgiving with the Friday after it. `name` is as features::HolidaysBetween gives it.
+struct HolidaySetting {
+  std::string name;
+  int lower_window = 0;
+  int upper_window = 0;
+  double prior_scale = 0;  // 0 = holidays_prior_scale
+};
+
 enum class Standardize : uint8_t {
   kAuto,  // standardise unless the column only holds 0 and 1 (a flag) or one value
   kYes,
@@ -89,6 +98,7 @@ struct AdditiveParams {
   int holidays_upper_window = 0;
   double holidays_prior_scale = 10;
   ComponentMode holidays_mode = ComponentMode::kAdditive;
+  std::vector<HolidaySetting> holiday_settings;  // per-holiday windows and prior scales
   // An event with prior_scale 0 takes holidays_prior_scale; events share holidays_mode.
   std::vector<features::Event> events;
 

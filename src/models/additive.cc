@@ -115,6 +115,41 @@ Status ValidateParams(const AdditiveParams& p) {
         "holiday windows must satisfy -366 <= holidays_lower_window <= 0 <= "
         "holidays_upper_window <= 366");
   }
+  if (!p.holiday_settings.empty() && p.country.empty()) {
+    return Invalid("holiday_settings needs a country");
+  }
+  std::vector<std::string> settings;
+  for (const HolidaySetting& h : p.holiday_settings) {
+    if (std::find(settings.begin(), settings.end(), h.name) != settings.end()) {
+      return Invalid("holiday_settings gives '" + h.name + "' twice");
+    }
+    settings.push_back(h.name);
+    if (h.lower_window > 0 || h.lower_window < -features::kMaxEventWindow || h.upper_window < 0 ||
+        h.upper_window > features::kMaxEventWindow || !std::isfinite(h.prior_scale) ||
+        h.prior_scale < 0) {
+      return Invalid("holiday_settings of '" + h.name +
+                     "': windows must satisfy -366 <= lower "
+                     "<= 0 <= upper <= 366 and the prior scale must be >= 0");
+    }
+    // A name the calendar never produces would silently do nothing.
+    auto calendar = features::FindHolidayCountry(p.country);
+    bool known = false;
+    std::vector<std::string> holidays;
+    for (const features::HolidayRule& rule : (*calendar)->rules) {
+      const std::string name(rule.name);
+      if (std::find(holidays.begin(), holidays.end(), name) == holidays.end()) {
+        holidays.push_back(name);
+      }
+      known |= h.name == name ||
+               (rule.observed != features::ObservedRule::kNone && h.name == name + " (observed)");
+    }
+    if (!known) {
+      std::string list;
+      for (const std::string& n : holidays) list += (list.empty() ? "" : ", ") + n;
+      return Invalid("holiday_settings names '" + h.name + "', which is not a holiday of " +
+                     std::string((*calendar)->code) + "; its holidays: " + list);
+    }
+  }
   Status events = features::ValidateEvents(p.events);
   if (!events.ok()) return Invalid(events.message());
   if (p.interval_samples < 0 || p.interval_samples > kMaxSamples) {
@@ -354,6 +389,13 @@ void AdditiveFitted::Save(ByteWriter& out) const {
   out.PutString(d.country);
   out.PutI64(d.holiday_lower);
   out.PutI64(d.holiday_upper);
+  out.PutU64(d.holiday_settings.size());
+  for (const auto& h : d.holiday_settings) {
+    out.PutString(h.name);
+    out.PutI64(h.lower_window);
+    out.PutI64(h.upper_window);
+    out.PutDouble(h.prior_scale);
+  }
   out.PutU64(d.events.size());
   for (const auto& e : d.events) {
     out.PutString(e.name);
@@ -432,6 +474,19 @@ class StateReader {
     Check(Window(lower, upper));
     d.holiday_lower = static_cast<int>(lower);
     d.holiday_upper = static_cast<int>(upper);
+    if (Count(&count)) {
+      d.holiday_settings.resize(count);
+      for (auto& h : d.holiday_settings) {
+        String(&h.name);
+        I64(&lower);
+        I64(&upper);
+        Check(Window(lower, upper));
+        h.lower_window = static_cast<int>(lower);
+        h.upper_window = static_cast<int>(upper);
+        Double(&h.prior_scale);
+        Check(h.prior_scale >= 0);
+      }
+    }
     if (Count(&count)) {
       d.events.resize(count);
       for (auto& e : d.events) {

@@ -1,5 +1,6 @@
 #include "additive_design.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -136,13 +137,28 @@ Result<std::vector<SeasonalityDef>> ChooseSeasonalities(const AdditiveParams& pa
 Result<std::vector<features::Event>> HolidayEvents(const FeatureDefs& defs, Date first,
                                                    const Frequency& freq, int64_t length) {
   if (defs.country.empty() || length <= 0) return std::vector<features::Event>{};
+  int lower = defs.holiday_lower, upper = defs.holiday_upper;
+  for (const HolidaySetting& h : defs.holiday_settings) {
+    lower = std::min(lower, h.lower_window);
+    upper = std::max(upper, h.upper_window);
+  }
   const Date first_day = freq.DaysOf(first).first;
   const Date last_day = freq.DaysOf(freq.Advance(first, length - 1)).second;
   RETAILCAST_ASSIGN_OR_RETURN(
       std::vector<features::Holiday> h,
-      features::HolidaysBetween(defs.country, first_day - defs.holiday_upper,
-                                last_day - defs.holiday_lower));
-  return features::EventsFromHolidays(h, defs.holiday_lower, defs.holiday_upper, 0);
+      features::HolidaysBetween(defs.country, first_day - upper, last_day - lower));
+  std::vector<features::Event> events =
+      features::EventsFromHolidays(h, defs.holiday_lower, defs.holiday_upper, 0);
+  for (features::Event& e : events) {
+    for (const HolidaySetting& s : defs.holiday_settings) {
+      if (s.name == e.name) {
+        e.lower_window = s.lower_window;
+        e.upper_window = s.upper_window;
+        e.prior_scale = s.prior_scale;
+      }
+    }
+  }
+  return events;
 }
 
 Result<Eigen::MatrixXd> BuildFeatures(const FeatureDefs& defs, Date first, const Frequency& freq,
@@ -193,6 +209,7 @@ Status ChooseEventColumns(const AdditiveParams& params, Date first, const Freque
   defs->country = params.country;
   defs->holiday_lower = params.holidays_lower_window;
   defs->holiday_upper = params.holidays_upper_window;
+  defs->holiday_settings = params.holiday_settings;
   defs->events = params.events;
   defs->event_columns.clear();
   if (defs->country.empty() && defs->events.empty()) return Status::Ok();
@@ -209,8 +226,8 @@ Status ChooseEventColumns(const AdditiveParams& params, Date first, const Freque
       // would stay at the prior mean, zero, so it is left out.
       if (!seen) continue;
       const features::Event& ev = events[f.columns[c].event];
-      const double prior =
-          holiday || ev.prior_scale == 0 ? params.holidays_prior_scale : ev.prior_scale;
+      // Holidays carry a prior scale only when holiday_settings gives one.
+      const double prior = ev.prior_scale == 0 ? params.holidays_prior_scale : ev.prior_scale;
       defs->event_columns.push_back(
           EventColumnDef{holiday, ev.name, f.columns[c].offset, prior, params.holidays_mode});
     }

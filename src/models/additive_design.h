@@ -52,7 +52,8 @@ struct FeatureDefs {
   std::string country;
   int holiday_lower = 0;
   int holiday_upper = 0;
-  std::vector<features::Event> events;  // user events, with all their dates
+  std::vector<HolidaySetting> holiday_settings;  // windows (and priors) of named holidays
+  std::vector<features::Event> events;           // user events, with all their dates
   std::vector<EventColumnDef> event_columns;
   std::vector<RegressorDef> regressors;
 

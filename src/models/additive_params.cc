@@ -8,6 +8,7 @@
 // ',' separates parameters on the command line (--params additive:a=1,b=2):
 //   regressors=Temperature+Holiday_Flag:5:multiplicative   name[:prior_scale[:mode[:standardize]]]
 //   seasonalities=monthly:30.4375:5:3 name:period_days:order[:prior_scale[:mode]]
+//   holiday_settings=Thanksgiving:0:1:20+Christmas Day:-2:0 name:lower:upper[:prior_scale]
 //   tune_changepoint_scales=0.001+0.01+0.1+0.5
 #include <cmath>
 #include <cstdlib>
@@ -174,6 +175,40 @@ Result<std::vector<SeasonalitySpec>> ParseSeasonalities(const ParamValues& value
   return out;
 }
 
+Result<std::vector<HolidaySetting>> ParseHolidaySettings(const ParamValues& values) {
+  const std::string& text = values.GetString("holiday_settings");
+  std::vector<HolidaySetting> out;
+  if (text.empty()) return out;
+  const std::string usage =
+      "each item is name:lower_window:upper_window[:prior_scale], items joined by '+', e.g. "
+      "Thanksgiving:0:1:20";
+  for (const std::string& item : Split(text, '+')) {
+    const std::vector<std::string> f = Split(item, ':');
+    if (f.size() < 3 || f.size() > 4 || f[0].empty()) return Bad("holiday_settings", text, usage);
+    HolidaySetting h;
+    h.name = f[0];
+    char* end = nullptr;
+    const long lower = std::strtol(f[1].c_str(), &end, 10);
+    const bool lower_ok = !f[1].empty() && end == f[1].c_str() + f[1].size();
+    const long upper = std::strtol(f[2].c_str(), &end, 10);
+    const bool upper_ok = !f[2].empty() && end == f[2].c_str() + f[2].size();
+    if (!lower_ok || !upper_ok || lower > 0 || lower < -features::kMaxEventWindow || upper < 0 ||
+        upper > features::kMaxEventWindow) {
+      return Bad("holiday_settings", text,
+                 "the window of '" + h.name +
+                     "' must be whole days with -366 <= lower <= 0 <= "
+                     "upper <= 366");
+    }
+    h.lower_window = static_cast<int>(lower);
+    h.upper_window = static_cast<int>(upper);
+    if (f.size() == 4 && !ParseScale(f[3], &h.prior_scale)) {
+      return Bad("holiday_settings", text, "prior scale '" + f[3] + "' is not a positive number");
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
 Result<Growth> ParseGrowth(const std::string& text) {
   if (text == "linear") return Growth::kLinear;
   if (text == "logistic") return Growth::kLogistic;
@@ -241,6 +276,9 @@ ParamSpec AdditiveSpec() {
           "prior scale of holiday effects and of events without their own"),
       Text("holidays_mode", "", "mode of holidays and events; empty = seasonality_mode",
            kModeChoices),
+      Text("holiday_settings", "",
+           "per-holiday windows and prior scales, name:lower:upper[:prior_scale] joined by '+', "
+           "e.g. Thanksgiving:0:1:20 (names as in the country's calendar)"),
       Text("events", "",
            "events file: event,ds[,lower_window,upper_window,prior_scale] rows, an M5 "
            "calendar.csv, or a file of 0/1 columns named by event_flags"),
@@ -306,6 +344,7 @@ Result<AdditiveParams> AdditiveParamsFromValues(const ParamValues& values) {
   p.holidays_prior_scale = values.GetDouble("holidays_prior_scale");
   RETAILCAST_ASSIGN_OR_RETURN(p.holidays_mode,
                               ParseMode(values.GetString("holidays_mode"), mode, "holidays_mode"));
+  RETAILCAST_ASSIGN_OR_RETURN(p.holiday_settings, ParseHolidaySettings(values));
   const std::string& events_path = values.GetString("events");
   const std::string& flags = values.GetString("event_flags");
   if (!events_path.empty()) {

@@ -299,6 +299,37 @@ TEST(AdditiveTest, CountryHolidaysWithWindows) {
   // Without the holidays the jump is invisible to the forecast.
   const Forecast plain = FitPredict(*Make(), s, PredictRequest{40, {}});
   EXPECT_GT(fc.mean[tg_step] - plain.mean[tg_step], 30);
+  // The same window for Thanksgiving alone, through holiday_settings.
+  auto own = Make({{"country", "US"}, {"holiday_settings", "Thanksgiving:0:1:20"}});
+  const Forecast one = FitPredict(*own, s, PredictRequest{40, {}});
+  const int tg1 = ComponentIndex(one, "holiday:Thanksgiving");
+  ASSERT_GE(tg1, 0);
+  EXPECT_NEAR(one.components[static_cast<size_t>(tg1)][tg_step + 1], 20, 4);
+  const int xmas = ComponentIndex(one, "holiday:Christmas Day");
+  ASSERT_GE(xmas, 0);
+  EXPECT_EQ(one.components[static_cast<size_t>(xmas)][tg_step + 1], 0);
+}
+
+TEST(AdditiveTest, HolidaySettingsAreChecked) {
+  auto unknown = BuiltinRegistry().Create(
+      "additive", {{"country", "US"}, {"holiday_settings", "Thanksgivin:0:1"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("Thanksgivin'"));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("Labor Day"));
+  EXPECT_TRUE(BuiltinRegistry()
+                  .Create("additive", {{"country", "US"},
+                                       {"holiday_settings", "Christmas Day (observed):-1:0"}})
+                  .ok());
+  for (const char* bad : {"Thanksgiving:1:0", "Thanksgiving:0", "Thanksgiving:0:x",
+                          "Thanksgiving:0:1:-2", "Thanksgiving:0:1+Thanksgiving:0:2"}) {
+    auto r = BuiltinRegistry().Create("additive", {{"country", "US"}, {"holiday_settings", bad}});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  auto no_country =
+      BuiltinRegistry().Create("additive", {{"holiday_settings", "Thanksgiving:0:1"}});
+  EXPECT_EQ(no_country.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(AdditiveTest, HolidaysOnWeeklyDataHitTheWeekThatHoldsThem) {
@@ -573,6 +604,7 @@ TEST(AdditiveTest, SavedStateWithHolidaysEventsAndRegressorsRoundTrips) {
   AdditiveParams p;
   p.country = "UK";
   p.holidays_lower_window = -1;
+  p.holiday_settings.push_back(models::HolidaySetting{"Good Friday", -2, 1, 4});
   p.regressors.push_back(models::RegressorSpec{"promo", 3, models::ComponentMode::kMultiplicative,
                                                models::Standardize::kAuto});
   p.events.push_back(features::Event{"launch", {kMonday + 30, kMonday + 405}, 0, 2, 0});
