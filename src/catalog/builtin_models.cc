@@ -14,6 +14,7 @@
 #include "models/mstl_model.h"
 #include "models/output_transform.h"
 #include "models/theta_models.h"
+#include "retailcast/additive.h"
 #include "retailcast/catalog.h"
 
 namespace retailcast {
@@ -98,6 +99,11 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "MSTL: multiple STL seasonal decomposition plus a non-seasonal model of the "
                  "adjusted series (Bandara et al. 2021; R forecast::stlf / mstl)",
                  MstlSpec(), [](const ParamValues& p) { return MakeMstl(p, BuiltinRegistry()); }),
+      LocalModel(kAdditiveName,
+                 "Additive (Prophet-style): piecewise-linear/logistic/flat trend, Fourier "
+                 "seasonality, holidays, events and regressors, MAP by L-BFGS (Taylor & Letham "
+                 "2018; R prophet)",
+                 AdditiveSpec(), MakeAdditive),
       // Built from other models of this table; their members carry the output options.
       {std::string(eval::kComboName),
        "Combination: mean or median of several models' forecasts and interval bounds (Bates & "

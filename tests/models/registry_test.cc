@@ -37,11 +37,11 @@ ModelEntry NullEntry(std::string name) {
 }
 
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
-  EXPECT_EQ(
-      BuiltinRegistry().names(),
-      (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average", "auto_ets",
-                                "ets", "auto_arima", "arima", "theta", "auto_theta", "croston",
-                                "sba", "tsb", "adida", "imapa", "mstl", "combo", "auto"}));
+  EXPECT_EQ(BuiltinRegistry().names(),
+            (std::vector<std::string>{
+                "naive",      "snaive", "mean",  "drift",      "window_average", "auto_ets", "ets",
+                "auto_arima", "arima",  "theta", "auto_theta", "croston",        "sba",      "tsb",
+                "adida",      "imapa",  "mstl",  "additive",   "combo",          "auto"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
