@@ -22,5 +22,7 @@ void AddBacktestCommand(CLI::App& app, Action* action);
 void AddModelsCommand(CLI::App& app, Action* action);
 void AddSynthCommand(CLI::App& app, Action* action);
 void AddRunCommand(CLI::App& app, Action* action);
+void AddServeCommand(CLI::App& app, Action* action);
+void AddKeysCommand(CLI::App& app, Action* action);
 
 }  // namespace retailcast::cli
