@@ -87,8 +87,7 @@ const LoadedArtifact* ServedSet::Find(std::string_view name) const {
 }
 
 ArtifactServer::ArtifactServer(store::Store& store, const ModelRegistry& registry,
-                               std::vector<std::string> names,
-                               std::function<void(const ServedSet&, const std::string&)> on_change)
+                               std::vector<std::string> names, OnChange on_change)
     : store_(store),
       registry_(registry),
       names_(std::move(names)),
@@ -101,6 +100,7 @@ bool ArtifactServer::Serves(std::string_view name) const {
 
 void ArtifactServer::Install(std::shared_ptr<const LoadedArtifact> loaded,
                              const std::string& message) {
+  const std::shared_ptr<const LoadedArtifact> changed = loaded;
   auto next = std::make_shared<ServedSet>(*current_.load());
   auto it = std::find_if(next->artifacts.begin(), next->artifacts.end(),
                          [&](const auto& a) { return a->record().name == loaded->record().name; });
@@ -113,7 +113,7 @@ void ArtifactServer::Install(std::shared_ptr<const LoadedArtifact> loaded,
   }
   std::shared_ptr<const ServedSet> published = std::move(next);
   current_.store(published);
-  if (on_change_) on_change_(*published, message);
+  if (on_change_) on_change_(*published, *changed, message);
 }
 
 Status ArtifactServer::Refresh() {

@@ -84,10 +84,14 @@ struct Switch {
 
 class ArtifactServer {
  public:
-  // `names`: the artifact names to serve; empty = every name in the store. `on_change` is
-  // called after each swap with the new set (for logs and metrics; may be null).
+  // Called after each swap with the new set, the version swapped in and a sentence saying
+  // what changed (for logs and metrics).
+  using OnChange = std::function<void(const ServedSet& set, const LoadedArtifact& changed,
+                                      const std::string& message)>;
+  // `names`: the artifact names to serve; empty = every name in the store. `on_change` may be
+  // null.
   ArtifactServer(store::Store& store, const ModelRegistry& registry, std::vector<std::string> names,
-                 std::function<void(const ServedSet&, const std::string& message)> on_change);
+                 OnChange on_change);
 
   // The set requests should use (never null).
   std::shared_ptr<const ServedSet> Current() const { return current_.load(); }
@@ -114,7 +118,7 @@ class ArtifactServer {
   store::Store& store_;
   const ModelRegistry& registry_;
   std::vector<std::string> names_;
-  std::function<void(const ServedSet&, const std::string&)> on_change_;
+  OnChange on_change_;
   std::mutex mu_;
   std::atomic<std::shared_ptr<const ServedSet>> current_;
 };

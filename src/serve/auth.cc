@@ -1,18 +1,13 @@
-// API keys: making, parsing and checking them (serve_keys.h), and the server's KeyRing.
+// API keys: roles, hashing, parsing and checking them (serve_keys.h), and the server's
+// KeyRing.
 #include "auth.h"
 
 #include <sodium.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 namespace retailcast::serve {
 namespace {
 
-constexpr std::string_view kPrefix = "rck_";
 constexpr size_t kKeyIdHexChars = 16;
-constexpr size_t kSecretBytes = 32;
 constexpr size_t kSecretChars = 43;  // unpadded base64url of 32 bytes
 constexpr size_t kSaltBytes = 16;
 constexpr std::string_view kHmacScheme = "hmac-sha256$";
@@ -20,12 +15,6 @@ constexpr std::string_view kArgonScheme = "$argon2id$";
 // OWASP Password Storage Cheat Sheet, minimum argon2id configuration: t = 2, m = 19 MiB, p = 1.
 constexpr unsigned long long kArgonOps = 2;
 constexpr size_t kArgonMemory = size_t{19} << 20;
-
-Status InitSodium() {
-  static const int rc = sodium_init();
-  if (rc < 0) return Status::Internal("libsodium failed to initialise");
-  return Status::Ok();
-}
 
 bool IsHex(std::string_view s) {
   for (char c : s) {
@@ -70,6 +59,14 @@ void HmacOf(std::string_view server_secret, const unsigned char* salt, std::stri
   sodium_memzero(&st, sizeof st);
 }
 
+}  // namespace
+
+Status InitSodium() {
+  static const int rc = sodium_init();
+  if (rc < 0) return Status::Internal("libsodium failed to initialise");
+  return Status::Ok();
+}
+
 Result<std::string> HashSecret(std::string_view secret, std::string_view server_secret) {
   if (!server_secret.empty()) {
     unsigned char salt[kSaltBytes];
@@ -84,8 +81,6 @@ Result<std::string> HashSecret(std::string_view secret, std::string_view server_
   }
   return std::string(out);
 }
-
-}  // namespace
 
 std::string_view RoleName(Role role) {
   switch (role) {
@@ -107,68 +102,14 @@ Result<Role> ParseRole(std::string_view text) {
                                  "'; expected reader, writer or admin");
 }
 
-Result<std::string> LoadServerSecret(const std::string& file) {
-  std::string secret;
-  if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Status::NotFound("server secret file '" + file + "' cannot be opened");
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) return Status::IoError("cannot read server secret file '" + file + "'");
-    secret = buf.str();
-    if (!secret.empty() && secret.back() == '\n') secret.pop_back();
-    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
-    if (secret.empty()) {
-      return Status::InvalidArgument("server secret file '" + file + "' is empty");
-    }
-  } else if (const char* env = std::getenv("RETAILCAST_SERVER_SECRET")) {
-    secret = env;
-  }
-  if (!secret.empty() && secret.size() < kMinServerSecretBytes) {
-    return Status::InvalidArgument("the server secret has " + std::to_string(secret.size()) +
-                                   " bytes; use at least " + std::to_string(kMinServerSecretBytes) +
-                                   " random bytes (e.g. `openssl rand -hex 32`)");
-  }
-  return secret;
-}
-
-Result<IssuedKey> IssueApiKey(store::Store& store, Role role, std::string_view name,
-                              std::string_view server_secret) {
-  RETAILCAST_RETURN_IF_ERROR(InitSodium());
-  if (!server_secret.empty() && server_secret.size() < kMinServerSecretBytes) {
-    return Status::InvalidArgument("the server secret is shorter than " +
-                                   std::to_string(kMinServerSecretBytes) + " bytes");
-  }
-  unsigned char id_bytes[kKeyIdHexChars / 2];
-  unsigned char secret_bytes[kSecretBytes];
-  randombytes_buf(id_bytes, sizeof id_bytes);
-  randombytes_buf(secret_bytes, sizeof secret_bytes);
-  char secret[kSecretChars + 1];
-  sodium_bin2base64(secret, sizeof secret, secret_bytes, sizeof secret_bytes,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  sodium_memzero(secret_bytes, sizeof secret_bytes);
-  store::ApiKeyRecord record;
-  record.key_id = Hex(id_bytes, sizeof id_bytes);
-  record.role = std::string(RoleName(role));
-  record.name = std::string(name);
-  Result<std::string> hash = HashSecret(std::string_view(secret, kSecretChars), server_secret);
-  if (!hash.ok()) return hash.status();
-  record.hash = std::move(hash).value();
-  IssuedKey issued;
-  issued.key = std::string(kPrefix) + record.key_id + "_" + std::string(secret, kSecretChars);
-  sodium_memzero(secret, sizeof secret);
-  RETAILCAST_ASSIGN_OR_RETURN(issued.record, store.AddApiKey(std::move(record)));
-  return issued;
-}
-
 Result<KeyParts> ParseApiKey(std::string_view key) {
-  const size_t expected = kPrefix.size() + kKeyIdHexChars + 1 + kSecretChars;
-  if (key.size() != expected || key.substr(0, kPrefix.size()) != kPrefix ||
-      key[kPrefix.size() + kKeyIdHexChars] != '_') {
+  const size_t expected = kKeyPrefix.size() + kKeyIdHexChars + 1 + kSecretChars;
+  if (key.size() != expected || key.substr(0, kKeyPrefix.size()) != kKeyPrefix ||
+      key[kKeyPrefix.size() + kKeyIdHexChars] != '_') {
     return Status::InvalidArgument("not an API key: expected rck_<16 hex digits>_<43 characters>");
   }
-  KeyParts parts{key.substr(kPrefix.size(), kKeyIdHexChars),
-                 key.substr(kPrefix.size() + kKeyIdHexChars + 1)};
+  KeyParts parts{key.substr(kKeyPrefix.size(), kKeyIdHexChars),
+                 key.substr(kKeyPrefix.size() + kKeyIdHexChars + 1)};
   if (!IsHex(parts.key_id) || !IsBase64Url(parts.secret)) {
     return Status::InvalidArgument(
         "not an API key: the key_id must be lowercase hex and the secret base64url");

@@ -15,6 +15,15 @@
 
 namespace retailcast::serve {
 
+// The prefix of every key.
+inline constexpr std::string_view kKeyPrefix = "rck_";
+
+// OK once libsodium is initialised (Internal when it cannot be).
+Status InitSodium();
+// The stored hash of a key's secret: hmac-sha256 under `server_secret` when it is non-empty,
+// else argon2id (serve_keys.h describes both). Internal when argon2id runs out of memory.
+Result<std::string> HashSecret(std::string_view secret, std::string_view server_secret);
+
 // Why a request was or was not authenticated.
 enum class AuthOutcome {
   kOk,

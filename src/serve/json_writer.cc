@@ -88,6 +88,11 @@ void JsonWriter::AppendDouble(std::string* out, double value) {
     out->append("null");
     return;
   }
+  if (value == 0 && std::signbit(value)) {
+    // "-0" reads back as the integer 0 in most JSON readers; "-0.0" keeps the sign.
+    out->append("-0.0");
+    return;
+  }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   out->append(buf, end);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "json_writer.h"
@@ -49,6 +50,9 @@ Result<Json> ParseBody(std::string_view body, Json* details) {
   } catch (const Json::parse_error& e) {
     if (details != nullptr) (*details)["byte"] = e.byte;
     return Status::InvalidArgument(std::string("the request body is not valid JSON: ") + e.what());
+  } catch (const Json::exception& e) {
+    // e.g. a number too large for a double (out_of_range.406)
+    return Status::InvalidArgument(std::string("the request body cannot be read: ") + e.what());
   }
   if (!j.is_object()) {
     return Status::InvalidArgument("the request body must be a JSON object, got " + TypeName(j));
@@ -75,19 +79,16 @@ Status GetInt(const Json& obj, std::string_view key, bool required, int64_t lo, 
     if (!required) return Status::Ok();
     return FieldError(key, "field '" + std::string(key) + "' is required", details, "integer");
   }
-  if (!it->is_number_integer() && !it->is_number_unsigned()) {
-    return TypeError(key, "an integer", *it, details);
-  }
-  const bool negative = it->is_number_integer() && it->get<int64_t>() < 0;
-  if (!negative && it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(hi)) {
-    return FieldError(key, "field '" + std::string(key) + "' must be at most " + std::to_string(hi),
-                      details);
-  }
-  const int64_t v = it->get<int64_t>();
+  if (!it->is_number_integer()) return TypeError(key, "an integer", *it, details);
+  // nlohmann keeps integers above INT64_MAX as unsigned; they are out of any range here.
+  const bool huge =
+      it->is_number_unsigned() &&
+      it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  const int64_t v = huge ? std::numeric_limits<int64_t>::max() : it->get<int64_t>();
   if (v < lo || v > hi) {
     return FieldError(key,
                       "field '" + std::string(key) + "' must be in [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "], got " + std::to_string(v),
+                          std::to_string(hi) + "], got " + it->dump(),
                       details);
   }
   *out = static_cast<int>(v);
@@ -384,7 +385,12 @@ Status ParseForecastRequest(std::string_view body, const RequestLimits& limits,
                         details);
     }
   }
-  out->models = {"snaive"};
+  if (!j.contains("model")) {
+    return FieldError("model",
+                      "field 'model' is required with 'data': name the registry models to fit "
+                      "(GET /v1/models), e.g. \"model\": \"snaive\"",
+                      details, "a string or an array of strings");
+  }
   RETAILCAST_RETURN_IF_ERROR(GetNameList(j, "model", &out->models, details));
   RETAILCAST_RETURN_IF_ERROR(GetInt(j, "season", false, 0, 1000000, &out->season, details));
   RETAILCAST_RETURN_IF_ERROR(GetString(j, "freq", false, &out->freq, details));

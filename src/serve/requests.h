@@ -37,7 +37,7 @@ struct ForecastRequest {
   // return (empty = every model of the artifact).
   std::vector<std::string> series;
   std::string artifact;
-  // Posted: registry model names (default snaive), season length (0 = frequency default),
+  // Posted: registry model names (required), season length (0 = frequency default),
   // parameter overrides {label: {param: value}}, frequency (empty = inferred) and the rows.
   std::vector<std::string> models;
   int season = 0;

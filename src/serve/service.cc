@@ -21,40 +21,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr Route kRoutes[] = {
-    {"GET", "/healthz", RouteId::kHealthz, false, Role::kReader},
-    {"GET", "/readyz", RouteId::kReadyz, false, Role::kReader},
-    {"GET", "/metrics", RouteId::kMetrics, false, Role::kReader},
-    {"GET", "/v1/openapi.json", RouteId::kOpenApi, false, Role::kReader},
-    {"POST", "/v1/forecast", RouteId::kForecast, true, Role::kReader},
-    {"GET", "/v1/models", RouteId::kModels, true, Role::kReader},
-    {"POST", "/v1/actuals", RouteId::kActuals, true, Role::kWriter},
-    {"GET", "/v1/artifacts", RouteId::kArtifacts, true, Role::kAdmin},
-    {"POST", "/v1/artifacts/{id}/promote", RouteId::kPromote, true, Role::kAdmin},
-    {"POST", "/v1/artifacts/{id}/rollback", RouteId::kRollback, true, Role::kAdmin},
-};
-
 // Latency buckets (seconds): 100 us to 10 s, dense where the stored path lives.
 const std::vector<double> kLatencyBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                              0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                              1,      2.5,     5,      10};
-
-// Whether `path` matches `pattern`, a template whose "{id}" matches one non-empty segment.
-bool PathMatches(std::string_view pattern, std::string_view path, std::string* id) {
-  const size_t brace = pattern.find("{id}");
-  if (brace == std::string_view::npos) return pattern == path;
-  const std::string_view head = pattern.substr(0, brace);
-  const std::string_view tail = pattern.substr(brace + 4);
-  if (path.size() <= head.size() + tail.size() || path.substr(0, head.size()) != head ||
-      path.substr(path.size() - tail.size()) != tail) {
-    return false;
-  }
-  const std::string_view segment =
-      path.substr(head.size(), path.size() - head.size() - tail.size());
-  if (segment.find('/') != std::string_view::npos) return false;
-  *id = std::string(segment);
-  return true;
-}
 
 ApiResponse JsonReply(int status, std::string body) {
   ApiResponse r;
@@ -219,26 +189,6 @@ auto Guard(F&& f) -> decltype(f()) {
 
 }  // namespace
 
-std::span<const Route> Routes() { return kRoutes; }
-
-RouteMatch MatchRoute(std::string_view method, std::string_view path) {
-  RouteMatch m;
-  const std::string_view as = method == "HEAD" ? std::string_view("GET") : method;
-  for (const Route& r : kRoutes) {
-    std::string id;
-    if (!PathMatches(r.path, path, &id)) continue;
-    if (r.method == as) {
-      m.route = &r;
-      m.id = std::move(id);
-      m.allow.clear();
-      return m;
-    }
-    m.allow += (m.allow.empty() ? "" : ", ") + std::string(r.method);
-    if (r.method == "GET") m.allow += ", HEAD";
-  }
-  return m;
-}
-
 Service::Service(const ServerOptions& options, Logs* logs)
     : options_(options), logs_(logs), registry_(BuiltinRegistry()) {
   limits_.max_series = options.max_series_per_request;
@@ -320,13 +270,14 @@ Result<std::unique_ptr<Service>> Service::Create(const ServerOptions& options, L
   Service* self = s.get();
   s->artifacts_ = std::make_unique<ArtifactServer>(
       *s->store_, s->registry_, options.artifact_names,
-      [self](const ServedSet& set, const std::string& message) {
-        for (const auto& a : set.artifacts) {
-          const auto& r = a->record();
-          self->artifact_version_->WithLabels({r.name}).Set(static_cast<double>(r.version));
-          self->artifact_series_->WithLabels({r.name}).Set(static_cast<double>(a->series().size()));
-        }
-        self->logs_->Event(LogLevel::kInfo, message);
+      [self](const ServedSet&, const LoadedArtifact& changed, const std::string& message) {
+        const auto& r = changed.record();
+        self->artifact_version_->WithLabels({r.name}).Set(static_cast<double>(r.version));
+        self->artifact_series_->WithLabels({r.name}).Set(
+            static_cast<double>(changed.series().size()));
+        self->artifact_switches_->WithLabels({r.name}).Inc();
+        self->logs_->Event(LogLevel::kInfo, message,
+                           {{"artifact", r.name}, {"version", r.version}, {"id", r.id}});
       });
   s->models_json_ = ModelsJson(s->registry_);
   RETAILCAST_RETURN_IF_ERROR(s->RefreshKeys());
@@ -353,15 +304,7 @@ Status Service::RefreshKeys() {
 }
 
 Status Service::RefreshArtifacts() {
-  const std::shared_ptr<const ServedSet> before = artifacts_->Current();
   Status s = artifacts_->Refresh();
-  const std::shared_ptr<const ServedSet> after = artifacts_->Current();
-  for (const auto& a : after->artifacts) {
-    const LoadedArtifact* old = before->Find(a->record().name);
-    if (old == nullptr || old->record().id != a->record().id) {
-      artifact_switches_->WithLabels({a->record().name}).Inc();
-    }
-  }
   if (!s.ok()) artifact_load_failures_->Inc();
   return s;
 }
@@ -604,12 +547,12 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
     }
   }
   if (unknown_count > 0) {
-    return StatusReply(
-        Status::NotFound(std::to_string(unknown_count) + " of " + std::to_string(r.series.size()) +
-                         " series are not in artifact '" + a->record().name + "' v" +
-                         std::to_string(a->record().version) + "; first: '" +
-                         unknown[0].get<std::string>() + "'"),
-        {{"unknown_series", std::move(unknown)}, {"unknown_count", unknown_count}});
+    Status missing = Status::NotFound(
+        std::to_string(unknown_count) + " of " + std::to_string(r.series.size()) +
+        " series are not in artifact '" + a->record().name + "' v" +
+        std::to_string(a->record().version) + "; first: '" + unknown[0].get<std::string>() + "'");
+    return StatusReply(missing,
+                       {{"unknown_series", std::move(unknown)}, {"unknown_count", unknown_count}});
   }
 
   PredictRequest request;
@@ -923,7 +866,6 @@ ApiResponse Service::SwitchArtifact(RouteId route, const std::string& id_text) {
   Result<Switch> s =
       route == RouteId::kPromote ? artifacts_->Promote(id) : artifacts_->Rollback(id);
   if (!s.ok()) return StatusReply(s.status());
-  artifact_switches_->WithLabels({s->name}).Inc();
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();

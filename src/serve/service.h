@@ -27,6 +27,7 @@
 #include "retailcast/registry.h"
 #include "retailcast/serve.h"
 #include "retailcast/store.h"
+#include "routes.h"
 
 namespace retailcast::serve {
 
@@ -50,37 +51,6 @@ struct RequestInfo {
   std::string_view route = "unmatched";  // the route template
   std::string key_id;
 };
-
-enum class RouteId {
-  kHealthz,
-  kReadyz,
-  kMetrics,
-  kOpenApi,
-  kForecast,
-  kModels,
-  kActuals,
-  kArtifacts,
-  kPromote,
-  kRollback,
-};
-
-struct Route {
-  std::string_view method;
-  std::string_view path;  // template; "{id}" is one path segment
-  RouteId id;
-  bool needs_key;
-  Role role;  // the least role allowed (when needs_key)
-};
-
-// Every route, in the order of the table in serve.h.
-std::span<const Route> Routes();
-
-struct RouteMatch {
-  const Route* route = nullptr;
-  std::string id;     // the {id} segment
-  std::string allow;  // set when the path exists but not for this method: "GET, HEAD"
-};
-RouteMatch MatchRoute(std::string_view method, std::string_view path);
 
 // The OpenAPI document (docs/openapi.json, embedded at build time).
 std::string_view OpenApiDocument();
