@@ -13,6 +13,8 @@ packages=(
   libsqlite3-dev sqlite3
   libfast-float-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libeigen3-dev
   python3 python3-pandas python3-numpy time       # the shared scorer (../shared/peers/metrics.py) and benchmarks
+  libcpp-httplib-dev libsodium-dev libssl-dev      # retailcast serve: HTTP (TLS), key hashing
+  openssl curl wrk python3-yaml                    # serve tests (TLS certificate), benchmarks, deploy checks
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -18,8 +18,20 @@ namespace {
 
 namespace fs = std::filesystem;
 using cli_test::ReadFile;
-using cli_test::RunCli;
 using cli_test::WriteFile;
+
+// Expects no sanitizer report (ASan build) in a process's stderr.
+void ExpectNoSanitizerReport(const std::string& err) {
+  for (const char* report : {"runtime error:", "Sanitizer"}) {
+    EXPECT_EQ(err.find(report), std::string::npos) << "sanitizer report:\n" << err;
+  }
+}
+
+cli_test::ProcessResult RunCli(const std::vector<std::string>& args, const fs::path& cwd) {
+  cli_test::ProcessResult r = cli_test::RunCli(args, cwd);
+  ExpectNoSanitizerReport(r.err);
+  return r;
+}
 
 // `retailcast serve ...` running in the background.
 class ServeProcess {
@@ -50,6 +62,7 @@ class ServeProcess {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    ExpectNoSanitizerReport(Stderr());
   }
   // The port from the "listening" log line, or 0 when the process exited or did not start
   // listening within a minute (a generous bound for a loaded CI machine).
