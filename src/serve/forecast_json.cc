@@ -1,7 +1,5 @@
 #include "forecast_json.h"
 
-#include <limits>
-
 #include "requests.h"
 
 namespace retailcast::serve {
@@ -84,11 +82,11 @@ void ForecastJson::Write(std::string_view unique_id, std::string_view model, Dat
   w_->Raw(Dates(last, freq, horizon));
   auto series = [&](const std::string& key, const std::vector<double>* values) {
     w_->Key(key);
-    w_->BeginArray();
-    for (size_t t = 0; t < h; ++t) {
-      w_->Double(values != nullptr ? (*values)[t] : std::numeric_limits<double>::quiet_NaN());
+    if (values != nullptr) {
+      w_->DoubleArray(std::span<const double>(*values).first(h));
+    } else {
+      w_->NullArray(h);
     }
-    w_->EndArray();
   };
   series("yhat", &fc.mean);
   for (size_t l = 0; l < levels_.size(); ++l) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <bit>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -56,7 +57,57 @@ TEST(JsonWriterTest, NestedValuesGetCommasAndParseBack) {
   EXPECT_EQ(out, R"({"a":[1,2.5,null,true,{},[]],"b":"x","c":{"d":[1]}})");
 }
 
+TEST(JsonWriterTest, DoublesAreWrittenShortestAndPlainWherePractical) {
+  auto text = [](double v) {
+    std::string s;
+    JsonWriter::AppendDouble(&s, v);
+    return s;
+  };
+  EXPECT_EQ(text(1643690.9), "1643690.9");
+  EXPECT_EQ(text(3), "3");
+  EXPECT_EQ(text(-2.5), "-2.5");
+  EXPECT_EQ(text(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(text(1e20), "100000000000000000000");
+  EXPECT_EQ(text(1e21), "1e21");
+  EXPECT_EQ(text(0.000001), "0.000001");
+  EXPECT_EQ(text(1e-7), "1e-7");
+  EXPECT_EQ(text(-1.5e-300), "-1.5e-300");
+  EXPECT_EQ(text(std::numeric_limits<double>::max()), "1.7976931348623157e308");
+  EXPECT_EQ(text(std::numeric_limits<double>::denorm_min()), "5e-324");
+  EXPECT_EQ(text(0), "0");
+  EXPECT_EQ(text(-0.0), "-0.0");
+  // Every digit count and decimal point position.
+  double v = 1;
+  for (int k = 0; k < 20; ++k, v *= 10) {
+    EXPECT_EQ(Json::parse(text(v)).get<double>(), v) << text(v);
+    EXPECT_EQ(Json::parse(text(v - 1)).get<double>(), v - 1) << text(v - 1);
+    EXPECT_EQ(Json::parse(text(v / 7)).get<double>(), v / 7) << text(v / 7);
+  }
+  EXPECT_EQ(text(9007199254740993.0), "9007199254740992");
+  EXPECT_EQ(text(123.456), "123.456");
+  EXPECT_EQ(text(0.0123), "0.0123");
+}
+
 TEST(JsonWriterTest, DoublesReadBackExactlyAndNonFiniteIsNull) {
+  std::mt19937_64 bits(11);
+  for (int i = 0; i < 20000; ++i) {
+    // Any finite double: random bit patterns cover every exponent, subnormals included.
+    const double v = std::bit_cast<double>(bits());
+    if (!std::isfinite(v)) continue;
+    std::string s;
+    JsonWriter::AppendDouble(&s, v);
+    ASSERT_TRUE(Json::accept(s)) << s;
+    const double back = Json::parse(s).get<double>();
+    EXPECT_EQ(std::bit_cast<uint64_t>(back), std::bit_cast<uint64_t>(v)) << s;
+    // Shortest: never more than the 17 significant digits any double needs.
+    std::string digits;
+    for (char c : s.substr(0, s.find('e'))) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    EXPECT_LE(digits.size(), 17u) << s;
+  }
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(-1e6, 1e6);
   for (int i = 0; i < 2000; ++i) {
