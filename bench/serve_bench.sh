@@ -12,9 +12,12 @@
 #   single   POST /v1/forecast, one stored series per request, h = 28,
 #            80/95 % intervals, cycling over 512 series                   CONNECTIONS (32)
 #   batch    the same with BATCH series per request (default 1,000)        BATCH_CONNECTIONS (8)
+#   single-nocache, batch-nocache   the same with the forecast cache off (every forecast
+#            predicted and formatted again)
 # Prints requests/s and latency percentiles of each, the single/hello throughput ratio and
-# the batch series-forecasts/s. Both servers run with TCP_NODELAY, 64 worker threads and the
-# access log written to a file (the service) so the ratio includes logging.
+# the batch series-forecasts/s. Both servers run with TCP_NODELAY and 64 worker threads; the
+# service writes its access log to a file, so the ratio includes logging. Keys are hashed
+# with a server secret (hmac-sha256, as deployed), and one request per run warms the key.
 source "$(dirname "$0")/lib.sh"
 need_bin retailcast bench_serve_hello
 command -v wrk >/dev/null || die "wrk not found (Debian package wrk)"
@@ -43,8 +46,10 @@ if [[ ! -s "$db" ]]; then
   "$RC" ingest --store "$db" --dataset bench --input "$W/train.csv" >&2
   "$RC" train --store "$db" --dataset bench --model snaive --season 7 --promote >&2
 fi
+export RETAILCAST_SERVER_SECRET=serve-bench-secret-0123456789abcdef0123456789
 key=$("$RC" keys create --store "$db" --role reader --name bench 2>/dev/null | tail -n 1)
-cut -d, -f1 "$W/train.csv" | tail -n +2 | uniq | head -n 512 >"$W/ids.txt"
+awk -F, 'NR > 1 && $1 != last { print $1; last = $1 }' "$W/train.csv" >"$W/all_ids.txt"
+awk 'NR <= 512' "$W/all_ids.txt" >"$W/ids.txt"
 
 cat >"$W/single.lua" <<'LUA'
 -- One stored series per request, cycling over the ids in args[1]; args[2] = the API key.
@@ -74,14 +79,17 @@ function init(args)
 end
 function request() return req end
 LUA
-# The batch reply repeats few ids when SERIES < BATCH; use the whole id list for batches.
-cut -d, -f1 "$W/train.csv" | tail -n +2 | uniq >"$W/all_ids.txt"
 
-cat >"$W/config.json" <<JSON
+config() {  # config FORECAST_CACHE_MB
+  cat <<JSON
 {"server": {"threads": 64, "keep_alive_max_requests": 100000},
  "limits": {"rate_limit_rps": 0},
+ "artifacts": {"forecast_cache_mb": $1},
  "logging": {"access_log": "$W/access.log", "level": "warn"}}
 JSON
+}
+config 256 >"$W/config.json"
+config 0 >"$W/config_nocache.json"
 
 # wrk output -> "requests_per_s p50_ms p99_ms non2xx"
 summarise() {
@@ -105,25 +113,46 @@ wait_http "http://127.0.0.1:$port/hello"
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/hello" >"$W/hello.txt"
 kill -TERM "$hello"; wait "$hello" || true
 
-port=$(free_port)
-rm -f "$W/access.log"
-"$RC" serve --store "$db" --port "$port" --config "$W/config.json" 2>"$W/serve.err" &
-serve=$!
-wait_http "http://127.0.0.1:$port/readyz"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
-  "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/single.txt"
-wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
-  "http://127.0.0.1:$port" -- "$W/all_ids.txt" "$key" "$BATCH" >"$W/batch.txt"
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
-kill -TERM "$serve"; wait "$serve" || die "retailcast serve did not exit cleanly (see $W/serve.err)"
+# serve_runs CONFIG SUFFIX: the single and batch runs against a fresh server.
+serve_runs() {
+  local port serve
+  port=$(free_port)
+  rm -f "$W/access.log"
+  "$RC" serve --store "$db" --port "$port" --config "$1" 2>"$W/serve$2.err" &
+  serve=$!
+  wait_http "http://127.0.0.1:$port/readyz"
+  curl -fs -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    -d "{\"series\":[\"$(head -n 1 "$W/ids.txt")\"],\"horizon\":28}" "http://127.0.0.1:$port/v1/forecast"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
+    "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/single$2.txt"
+  wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
+    "http://127.0.0.1:$port" -- "$W/all_ids.txt" "$key" "$BATCH" >"$W/batch$2.txt"
+  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
+  log_lines=$(wc -l <"$W/access.log")
+  kill -TERM "$serve"
+  wait "$serve" || die "retailcast serve did not exit cleanly (see $W/serve$2.err)"
+}
+serve_runs "$W/config_nocache.json" _nocache
+serve_runs "$W/config.json" ""
 
-read -r h_rps h_p50 h_p99 h_bad h_err < <(summarise "$W/hello.txt")
-read -r s_rps s_p50 s_p99 s_bad s_err < <(summarise "$W/single.txt")
-read -r b_rps b_p50 b_p99 b_bad b_err < <(summarise "$W/batch.txt")
-printf '%-8s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
-printf '%-8s %6s %12s %9s %9s %8s %s\n' hello "$CONNECTIONS" "$h_rps" "$h_p50" "$h_p99" "$h_bad" "$h_err"
-printf '%-8s %6s %12s %9s %9s %8s %s\n' single "$CONNECTIONS" "$s_rps" "$s_p50" "$s_p99" "$s_bad" "$s_err"
-printf '%-8s %6s %12s %9s %9s %8s %s\n' batch "$BATCH_CONNECTIONS" "$b_rps" "$b_p50" "$b_p99" "$b_bad" "$b_err"
-/usr/bin/python3 -c "import sys; h,s,b,n=map(float,sys.argv[1:]); print(f'single/hello throughput: {s/h:.2f} (target >= 0.80)'); print(f'batch: {b*n:,.0f} series-forecasts/s at {n:.0f} series per request (target >= 200,000)')" \
-  "$h_rps" "$s_rps" "$b_rps" "$BATCH"
-echo "server resident memory after the runs: $((rss_kb / 1024)) MiB; access log lines: $(wc -l <"$W/access.log")"
+printf '%-15s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
+row() {  # row NAME CONNS FILE -> prints the row, sets rps
+  local r p50 p99 bad err
+  read -r r p50 p99 bad err < <(summarise "$3")
+  printf '%-15s %6s %12s %9s %9s %8s %s\n' "$1" "$2" "$r" "$p50" "$p99" "$bad" "$err"
+  rps=$r
+}
+row hello "$CONNECTIONS" "$W/hello.txt"; h_rps=$rps
+row single "$CONNECTIONS" "$W/single.txt"; s_rps=$rps
+row single-nocache "$CONNECTIONS" "$W/single_nocache.txt"; sn_rps=$rps
+row batch "$BATCH_CONNECTIONS" "$W/batch.txt"; b_rps=$rps
+row batch-nocache "$BATCH_CONNECTIONS" "$W/batch_nocache.txt"; bn_rps=$rps
+/usr/bin/python3 - "$h_rps" "$s_rps" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" <<'PY'
+import sys
+h, s, sn, b, bn, n = map(float, sys.argv[1:])
+print(f"single/hello throughput: {s / h:.2f} cached, {sn / h:.2f} without the cache (target >= 0.80)")
+print(f"batch: {b * n:,.0f} series-forecasts/s cached, {bn * n:,.0f} without the cache, "
+      f"{n:.0f} series per request (target >= 200,000)")
+PY
+echo "server resident memory after the runs: $((rss_kb / 1024)) MiB; access log lines: $log_lines"
+echo "machine after: $(machine_state)"

@@ -61,7 +61,11 @@ struct ServerOptions {
   double key_refresh_s = 2;       // how often the key table is re-read (revocations)
   double artifact_refresh_s = 5;  // how often promotions by other processes are looked for
   std::vector<std::string> artifact_names;  // artifact names to serve; empty = all
-  bool ready_requires_artifact = true;      // /readyz needs a loaded artifact
+  // Bytes of formatted stored forecasts kept per served version (a repeated question is
+  // answered from it; 0 = off). A stored forecast costs mostly its prediction and number
+  // formatting, which a loaded version answers the same way every time.
+  size_t forecast_cache_bytes = size_t{256} << 20;
+  bool ready_requires_artifact = true;  // /readyz needs a loaded artifact
   // JSON access log lines: "-" = stdout, "" = off, else a file (appended).
   std::string access_log = "-";
   // Level of the service's own JSON log lines on stderr: debug, info, warn, error, off.

@@ -31,7 +31,8 @@ const store::ArtifactRecord* Target(const std::vector<store::ArtifactRecord>& re
 }  // namespace
 
 Result<std::shared_ptr<const LoadedArtifact>> LoadedArtifact::Load(store::ArtifactRecord record,
-                                                                   const ModelRegistry& registry) {
+                                                                   const ModelRegistry& registry,
+                                                                   size_t cache_bytes) {
   Result<eval::TrainedModelSet> set = eval::TrainedModelSet::Deserialize(record.state, registry);
   if (!set.ok()) return set.status().WithContext("artifact " + Describe(record));
   std::shared_ptr<LoadedArtifact> a(new LoadedArtifact());
@@ -69,7 +70,42 @@ Result<std::shared_ptr<const LoadedArtifact>> LoadedArtifact::Load(store::Artifa
   }
   a->index_.reserve(a->series_.size());
   for (size_t i = 0; i < a->series_.size(); ++i) a->index_.emplace(a->series_[i].unique_id, i);
+  if (cache_bytes > 0) {
+    a->cache_limit_ = cache_bytes;
+    a->cache_.reset(new std::atomic<std::shared_ptr<const CachedForecast>>[a->fitted_.size()]);
+  }
   return std::shared_ptr<const LoadedArtifact>(std::move(a));
+}
+
+bool LoadedArtifact::WriteCached(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+                                 JsonWriter* w) const {
+  if (!cache_) return false;
+  const std::shared_ptr<const CachedForecast> c = cache_[i * models_.size() + j].load();
+  if (!c || c->horizon != horizon || c->levels != levels) return false;
+  w->Raw(c->json);
+  return true;
+}
+
+void LoadedArtifact::Remember(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+                              std::string_view json) const {
+  if (!cache_) return;
+  auto& slot = cache_[i * models_.size() + j];
+  const std::shared_ptr<const CachedForecast> old = slot.load();
+  const size_t add = json.size() + sizeof(CachedForecast);
+  const size_t drop = old ? old->json.size() + sizeof(CachedForecast) : 0;
+  if (cache_used_.load(std::memory_order_relaxed) + add > cache_limit_ + drop) return;
+  auto c = std::make_shared<CachedForecast>();
+  c->horizon = horizon;
+  c->levels = levels;
+  c->json = std::string(json);
+  // Racing writers of one slot may both count their entry; the bound is a budget, not an
+  // exact figure, and the accounting never goes below what is held.
+  cache_used_.fetch_add(add, std::memory_order_relaxed);
+  const std::shared_ptr<const CachedForecast> replaced = slot.exchange(std::move(c));
+  if (replaced) {
+    cache_used_.fetch_sub(replaced->json.size() + sizeof(CachedForecast),
+                          std::memory_order_relaxed);
+  }
 }
 
 std::optional<size_t> LoadedArtifact::Find(std::string_view id) const {
@@ -87,11 +123,13 @@ const LoadedArtifact* ServedSet::Find(std::string_view name) const {
 }
 
 ArtifactServer::ArtifactServer(store::Store& store, const ModelRegistry& registry,
-                               std::vector<std::string> names, OnChange on_change)
+                               std::vector<std::string> names, OnChange on_change,
+                               size_t cache_bytes)
     : store_(store),
       registry_(registry),
       names_(std::move(names)),
       on_change_(std::move(on_change)),
+      cache_bytes_(cache_bytes),
       current_(std::make_shared<const ServedSet>()) {}
 
 bool ArtifactServer::Serves(std::string_view name) const {
@@ -136,7 +174,7 @@ Status ArtifactServer::Refresh() {
     }
     Result<store::ArtifactRecord> full = store_.LoadArtifact(target->id);
     Result<std::shared_ptr<const LoadedArtifact>> loaded =
-        full.ok() ? LoadedArtifact::Load(std::move(full).value(), registry_)
+        full.ok() ? LoadedArtifact::Load(std::move(full).value(), registry_, cache_bytes_)
                   : Result<std::shared_ptr<const LoadedArtifact>>(full.status());
     if (!loaded.ok()) {
       if (first_error.ok()) first_error = loaded.status();
@@ -165,7 +203,7 @@ Result<Switch> ArtifactServer::Promote(int64_t id) {
   // Published only once the store agrees, so the record in memory may say so already.
   record.promoted = true;
   RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const LoadedArtifact> loaded,
-                              LoadedArtifact::Load(std::move(record), registry_));
+                              LoadedArtifact::Load(std::move(record), registry_, cache_bytes_));
   RETAILCAST_RETURN_IF_ERROR(store_.Promote(id));
   Switch s;
   s.name = name;
@@ -213,7 +251,7 @@ Result<Switch> ArtifactServer::Rollback(int64_t id) {
   RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord full, store_.LoadArtifact(target));
   full.promoted = true;
   RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const LoadedArtifact> loaded,
-                              LoadedArtifact::Load(std::move(full), registry_));
+                              LoadedArtifact::Load(std::move(full), registry_, cache_bytes_));
   RETAILCAST_RETURN_IF_ERROR(store_.Promote(target));
   Switch s;
   s.name = current.name;

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "json_writer.h"
 #include "retailcast/artifact.h"
 #include "retailcast/forecast_engine.h"
 #include "retailcast/model.h"
@@ -40,10 +41,12 @@ class LoadedArtifact {
     Frequency freq;
   };
 
-  // Deserializes the record's state and loads every fitted model. DataError / NotFound as
-  // TrainedModelSet::Deserialize gives them (a model the registry lacks is NotFound).
+  // Deserializes the record's state and loads every fitted model. `cache_bytes` bounds the
+  // forecast cache below (0 = no cache). DataError / NotFound as TrainedModelSet::Deserialize
+  // gives them (a model the registry lacks is NotFound).
   static Result<std::shared_ptr<const LoadedArtifact>> Load(store::ArtifactRecord record,
-                                                            const ModelRegistry& registry);
+                                                            const ModelRegistry& registry,
+                                                            size_t cache_bytes = 0);
 
   const store::ArtifactRecord& record() const { return record_; }  // state cleared
   const std::vector<eval::ModelInstance>& models() const { return models_; }
@@ -57,6 +60,20 @@ class LoadedArtifact {
   }
   const Status& fit_status(size_t i, size_t j) const { return fit_status_[i * models_.size() + j]; }
 
+  // The forecast cache: the reply's JSON object of series i and model j, as last written for
+  // some horizon and levels. A loaded version never changes and models are deterministic
+  // (model.h), so the same question has the same answer; caching it spares the prediction and
+  // the number formatting, most of a stored forecast's cost. One entry per pair (a request
+  // with another horizon or levels replaces it); new entries stop being kept once the cache
+  // holds `cache_bytes`. Thread-safe.
+  // Writes the cached JSON for (horizon, levels) as w's next value and returns true, or
+  // returns false.
+  bool WriteCached(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+                   JsonWriter* w) const;
+  void Remember(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+                std::string_view json) const;
+  size_t cached_bytes() const { return cache_used_.load(std::memory_order_relaxed); }
+
  private:
   LoadedArtifact() = default;
   store::ArtifactRecord record_;
@@ -65,6 +82,16 @@ class LoadedArtifact {
   std::vector<std::unique_ptr<FittedModel>> fitted_;  // series-major
   std::vector<Status> fit_status_;
   std::unordered_map<std::string_view, size_t> index_;  // keys view series_[i].unique_id
+
+  struct CachedForecast {
+    int horizon = 0;
+    std::vector<double> levels;
+    std::string json;
+  };
+  size_t cache_limit_ = 0;
+  mutable std::atomic<size_t> cache_used_{0};
+  // Series-major like fitted_; empty when the cache is off.
+  mutable std::unique_ptr<std::atomic<std::shared_ptr<const CachedForecast>>[]> cache_;
 };
 
 // The versions being served, by name (sorted).
@@ -90,8 +117,9 @@ class ArtifactServer {
                                       const std::string& message)>;
   // `names`: the artifact names to serve; empty = every name in the store. `on_change` may be
   // null.
+  // `cache_bytes`: the forecast cache of each loaded version (LoadedArtifact).
   ArtifactServer(store::Store& store, const ModelRegistry& registry, std::vector<std::string> names,
-                 OnChange on_change);
+                 OnChange on_change, size_t cache_bytes = 0);
 
   // The set requests should use (never null).
   std::shared_ptr<const ServedSet> Current() const { return current_.load(); }
@@ -119,6 +147,7 @@ class ArtifactServer {
   const ModelRegistry& registry_;
   std::vector<std::string> names_;
   OnChange on_change_;
+  size_t cache_bytes_;
   std::mutex mu_;
   std::atomic<std::shared_ptr<const ServedSet>> current_;
 };

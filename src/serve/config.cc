@@ -170,7 +170,11 @@ Status ApplyConfigJson(std::string_view json, std::string_view source, ServerOpt
   }
   {
     Section s = section("artifacts");
-    RETAILCAST_RETURN_IF_ERROR(s.Check({"names", "refresh_s", "ready_requires_artifact"}));
+    RETAILCAST_RETURN_IF_ERROR(
+        s.Check({"names", "refresh_s", "ready_requires_artifact", "forecast_cache_mb"}));
+    int64_t cache_mb = static_cast<int64_t>(o->forecast_cache_bytes >> 20);
+    RETAILCAST_RETURN_IF_ERROR(s.GetInt("forecast_cache_mb", &cache_mb, 0, 1 << 20));
+    o->forecast_cache_bytes = static_cast<size_t>(cache_mb) << 20;
     RETAILCAST_RETURN_IF_ERROR(s.Get("names", &o->artifact_names));
     RETAILCAST_RETURN_IF_ERROR(s.Get("refresh_s", &o->artifact_refresh_s, 0.1, 86400));
     RETAILCAST_RETURN_IF_ERROR(s.Get("ready_requires_artifact", &o->ready_requires_artifact));

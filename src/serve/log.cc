@@ -2,12 +2,11 @@
 
 #include <time.h>
 
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <exception>
 
 #include "json_writer.h"
@@ -45,14 +44,33 @@ Result<LogLevel> ParseLogLevel(std::string_view text) {
 std::string Logs::NowIso() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  gmtime_r(&ts.tv_sec, &utc);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ts.tv_nsec / 1000000));
-  return buf;
+  // The date and time to the second change once a second: formatted once per thread and
+  // second, then only the milliseconds are written (every access line has a timestamp).
+  thread_local time_t cached_second = -1;
+  thread_local char cached[80];
+  if (ts.tv_sec != cached_second) {
+    tm utc{};
+    gmtime_r(&ts.tv_sec, &utc);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d.", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    cached_second = ts.tv_sec;
+  }
+  const auto ms = static_cast<int>(ts.tv_nsec / 1000000);
+  std::string out(cached, 20);
+  out.push_back(static_cast<char>('0' + ms / 100));
+  out.push_back(static_cast<char>('0' + ms / 10 % 10));
+  out.push_back(static_cast<char>('0' + ms % 10));
+  out.push_back('Z');
+  return out;
 }
+
+namespace {
+
+constexpr size_t kFlushBytes = size_t{1} << 20;
+constexpr size_t kMaxPendingBytes = size_t{8} << 20;
+constexpr auto kFlushEvery = std::chrono::milliseconds(100);
+
+}  // namespace
 
 Result<std::unique_ptr<Logs>> Logs::Create(const std::string& access_log, LogLevel level) {
   std::unique_ptr<Logs> logs(new Logs());
@@ -69,26 +87,58 @@ Result<std::unique_ptr<Logs>> Logs::Create(const std::string& access_log, LogLev
       } else {
         sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(access_log, false);
       }
-      // One background thread; a full queue blocks the request (never drops a line).
-      logs->pool_ = std::make_shared<spdlog::details::thread_pool>(8192, 1);
-      logs->access_ = std::make_shared<spdlog::async_logger>("access", std::move(sink), logs->pool_,
-                                                             spdlog::async_overflow_policy::block);
+      logs->access_ = std::make_shared<spdlog::logger>("access", std::move(sink));
       logs->access_->set_pattern("%v");
     }
   } catch (const std::exception& e) {
     return Status::IoError("cannot open the access log '" + access_log + "': " + e.what());
   }
+  if (logs->access_) {
+    logs->pending_.reserve(kFlushBytes * 2);
+    logs->flusher_ = std::thread([raw = logs.get()] { raw->FlushLoop(); });
+  }
   return logs;
 }
 
 Logs::~Logs() {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    flusher_.join();
+  }
   Flush();
-  access_.reset();
-  pool_.reset();  // joins the background thread after it drained the queue
+}
+
+void Logs::FlushLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    wake_.wait_for(lock, kFlushEvery, [&] { return stop_ || pending_.size() >= kFlushBytes; });
+    lock.unlock();
+    WritePending();
+    lock.lock();
+  }
+}
+
+void Logs::WritePending() {
+  std::lock_guard write_lock(write_mu_);
+  std::string batch;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(pending_);
+    pending_.reserve(kFlushBytes * 2);
+  }
+  room_.notify_all();
+  if (batch.empty() || !access_) return;
+  batch.pop_back();  // spdlog ends the message with its own line break
+  access_->info(std::string_view(batch));
+  access_->flush();
 }
 
 void Logs::Flush() {
-  if (access_) access_->flush();
+  WritePending();
   if (events_) events_->flush();
 }
 
@@ -148,7 +198,11 @@ void Logs::Access(const AccessRecord& r) {
   w.Key("request_id");
   w.String(r.request_id);
   w.EndObject();
-  access_->info(std::string_view(line));
+  line.push_back('\n');
+  std::unique_lock lock(mu_);
+  room_.wait(lock, [&] { return pending_.size() < kMaxPendingBytes; });
+  pending_.append(line);
+  if (pending_.size() >= kFlushBytes) wake_.notify_one();
 }
 
 }  // namespace retailcast::serve

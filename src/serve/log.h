@@ -1,15 +1,24 @@
 // The service's logs, as JSON lines through spdlog: an access log (one line per request:
 // method, path, route, status, duration, sizes, the caller's key_id and address, request id;
-// never the key's secret, never a body) written by a background thread so a slow disk does not
-// slow requests, and the service's own events (startup, artifact switches, warnings) on stderr.
+// never the key's secret, never a body) and the service's own events (startup, artifact
+// switches, warnings) on stderr.
+//
+// Access lines are appended to a buffer that a background thread hands to spdlog every
+// 100 ms (or when it holds 1 MiB), so a request never waits for the disk and never wakes a
+// thread: spdlog's own async logger signals its worker once per line, which at ten thousand
+// requests per second costs a context switch per request on a two-core machine. A request
+// waits only when 8 MiB of lines are pending (the disk cannot keep up); no line is dropped.
 //
 // Thread-safety: every method may be called concurrently.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -17,9 +26,6 @@
 
 namespace spdlog {
 class logger;
-namespace details {
-class thread_pool;
-}
 }  // namespace spdlog
 
 namespace retailcast::serve {
@@ -61,10 +67,20 @@ class Logs {
 
  private:
   Logs() = default;
+  void FlushLoop();
+  // Hands the pending access lines to spdlog (call with no lock held).
+  void WritePending();
+
   LogLevel level_ = LogLevel::kInfo;
-  std::shared_ptr<spdlog::details::thread_pool> pool_;
   std::shared_ptr<spdlog::logger> access_;
   std::shared_ptr<spdlog::logger> events_;
+  std::mutex mu_;
+  std::condition_variable wake_;  // the flusher: a full buffer, or stop
+  std::condition_variable room_;  // writers waiting for the buffer to drain
+  std::mutex write_mu_;           // one hand-over to spdlog at a time, in order
+  std::string pending_;
+  bool stop_ = false;
+  std::thread flusher_;
 };
 
 }  // namespace retailcast::serve

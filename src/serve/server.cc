@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -66,19 +67,27 @@ std::string OpenSslErrors() {
   return out.empty() ? "no detail from OpenSSL" : out;
 }
 
+// A request header's value without copying it (empty when absent).
+std::string_view Header(const httplib::Request& req, const std::string& name) {
+  auto it = req.headers.find(name);
+  return it == req.headers.end() ? std::string_view() : std::string_view(it->second);
+}
+
 // A request id the client may give (X-Request-Id, printable, short), else a new one.
 std::string RequestId(const httplib::Request& req) {
   static std::atomic<uint64_t> counter{0};
   static const uint32_t prefix = randombytes_random();
-  std::string given = req.get_header_value("X-Request-Id");
+  static const std::string kName = "X-Request-Id";
+  const std::string_view given = Header(req, kName);
   if (!given.empty() && given.size() <= 128 &&
       std::all_of(given.begin(), given.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
-    return given;
+    return std::string(given);
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%08x-%llx", prefix,
-                static_cast<unsigned long long>(counter.fetch_add(1) + 1));
-  return buf;
+  char buf[40];
+  auto [mid, ec1] = std::to_chars(buf, buf + 16, prefix, 16);
+  *mid++ = '-';
+  auto [end, ec2] = std::to_chars(mid, buf + sizeof buf, counter.fetch_add(1) + 1, 16);
+  return std::string(buf, end);
 }
 
 }  // namespace
@@ -168,14 +177,18 @@ Status Server::Impl::Setup() {
     if (!server->is_valid()) {
       return Status::IoError(error.empty() ? "cannot set up TLS: " + OpenSslErrors() : error);
     }
-    RETAILCAST_RETURN_IF_ERROR(bind(*server));
     http = std::move(server);
   } else {
-    auto server = std::make_unique<Http<httplib::Server>>();
-    RETAILCAST_RETURN_IF_ERROR(bind(*server));
-    http = std::move(server);
+    http = std::make_unique<Http<httplib::Server>>();
   }
+  // Before binding: socket options such as TCP_NODELAY are set on the listening socket when
+  // it is created, and accepted sockets inherit them.
   Install();
+  if (tls) {
+    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<Http<httplib::SSLServer>&>(*http)));
+  } else {
+    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<Http<httplib::Server>&>(*http)));
+  }
 
   const std::string scheme = tls ? "https" : "http";
   logs->Event(LogLevel::kInfo, "listening",
@@ -236,9 +249,9 @@ void Server::Impl::Install() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto handle = [svc](const httplib::Request& req, httplib::Response& res) {
-    const std::string authorization = req.get_header_value("Authorization");
-    const std::string content_type = req.get_header_value("Content-Type");
-    ApiRequest a{req.method, req.path, authorization, content_type, req.body};
+    static const std::string kAuthorization = "Authorization", kContentType = "Content-Type";
+    ApiRequest a{req.method, req.path, Header(req, kAuthorization), Header(req, kContentType),
+                 req.body};
     RequestInfo info;
     ApiResponse r = svc->Handle(a, &info);
     t_request.route = info.route;
@@ -248,8 +261,6 @@ void Server::Impl::Install() {
     res.set_header("Content-Type", std::string(r.content_type));
     for (auto& [k, v] : r.headers) res.set_header(k, v);
     res.set_header("X-Request-Id", t_request.request_id);
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Cache-Control", "no-store");
   };
   s.Get(".*", handle);
   s.Post(".*", handle);

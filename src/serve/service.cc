@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -191,6 +192,8 @@ auto Guard(F&& f) -> decltype(f()) {
 
 Service::Service(const ServerOptions& options, Logs* logs)
     : options_(options), logs_(logs), registry_(BuiltinRegistry()) {
+  static std::atomic<uint64_t> instances{0};
+  instance_ = ++instances;
   limits_.max_series = options.max_series_per_request;
   limits_.max_points = options.max_points_per_request;
 }
@@ -224,6 +227,11 @@ void Service::RegisterMetrics() {
       "retailcast_artifact_switches_total",
       "Times the served version of an artifact changed (load, promote, rollback, refresh)",
       {"name"});
+  cache_hits_ = &metrics_
+                     .AddCounter("retailcast_forecast_cache_hits_total",
+                                 "Stored forecasts answered from the forecast cache "
+                                 "(artifacts.forecast_cache_mb)")
+                     .WithLabels({});
   artifact_load_failures_ = &metrics_
                                  .AddCounter("retailcast_artifact_load_failures_total",
                                              "Artifact versions that could not be loaded")
@@ -278,7 +286,8 @@ Result<std::unique_ptr<Service>> Service::Create(const ServerOptions& options, L
         self->artifact_switches_->WithLabels({r.name}).Inc();
         self->logs_->Event(LogLevel::kInfo, message,
                            {{"artifact", r.name}, {"version", r.version}, {"id", r.id}});
-      });
+      },
+      options.forecast_cache_bytes);
   s->models_json_ = ModelsJson(s->registry_);
   RETAILCAST_RETURN_IF_ERROR(s->RefreshKeys());
   Status loaded = s->RefreshArtifacts();
@@ -311,10 +320,41 @@ Status Service::RefreshArtifacts() {
 
 void Service::RecordRequest(std::string_view route, std::string_view method, int status,
                             double seconds) {
+  // Each worker thread remembers the children of the last few (route, method, status): the
+  // families' lookups take a mutex and build a key, for every request otherwise. Route names
+  // come from the route table (or a literal), so their addresses identify them; `instance_`
+  // tells this service from an earlier one that lived at the same address.
+  struct Slot {
+    uint64_t instance = 0;
+    const char* route = nullptr;
+    size_t route_size = 0;
+    int status = 0;
+    std::string method;
+    Counter* requests = nullptr;
+    Histogram* latency = nullptr;
+  };
+  thread_local std::array<Slot, 16> slots;
+  thread_local size_t next = 0;
+  for (Slot& slot : slots) {
+    if (slot.instance == instance_ && slot.route == route.data() &&
+        slot.route_size == route.size() && slot.status == status && slot.method == method) {
+      slot.requests->Inc();
+      slot.latency->Observe(seconds);
+      return;
+    }
+  }
   char code[8];
   std::snprintf(code, sizeof code, "%d", status);
-  requests_->WithLabels({route, method, code}).Inc();
-  latency_->WithLabels({route}).Observe(seconds);
+  Slot& slot = slots[next++ % slots.size()];
+  slot = Slot{instance_,
+              route.data(),
+              route.size(),
+              status,
+              std::string(method),
+              &requests_->WithLabels({route, method, code}),
+              &latency_->WithLabels({route})};
+  slot.requests->Inc();
+  slot.latency->Observe(seconds);
 }
 
 Identity Service::Authenticate(std::string_view authorization) {
@@ -563,7 +603,6 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
               rows.size() * chosen.size() *
                   (64 + static_cast<size_t>(r.horizon) * (14 + 12 * (1 + 2 * r.levels.size()))));
   JsonWriter w(&out);
-  ForecastJson fj(&w, r.levels);
   std::vector<double> served(chosen.size(), 0);
   struct Failure {
     size_t series;
@@ -583,10 +622,20 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   w.EndObject();
   w.Key("forecasts");
   w.BeginArray();
+  // A forecast not in the cache is written here first, then copied into the reply and kept.
+  std::string one;
+  JsonWriter one_writer(&one);
+  ForecastJson one_json(&one_writer, r.levels);
+  size_t hits = 0;
   for (size_t i : rows) {
     const LoadedArtifact::Series& s = a->series()[i];
     for (size_t c = 0; c < chosen.size(); ++c) {
       const size_t j = chosen[c];
+      if (a->WriteCached(i, j, r.horizon, r.levels, &w)) {
+        ++hits;
+        served[c] += 1;
+        continue;
+      }
       const FittedModel* fitted = a->fitted(i, j);
       if (fitted == nullptr) {
         failures.push_back({i, j, a->fit_status(i, j)});
@@ -603,7 +652,10 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
                                              " points for horizon " + std::to_string(r.horizon))});
         continue;
       }
-      fj.Write(s.unique_id, models[j].spec.label, s.last, s.freq, *fc, r.horizon);
+      one.clear();
+      one_json.Write(s.unique_id, models[j].spec.label, s.last, s.freq, *fc, r.horizon);
+      w.Raw(one);
+      a->Remember(i, j, r.horizon, r.levels, one);
       served[c] += 1;
     }
   }
@@ -631,6 +683,7 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   if (!failures.empty()) {
     forecast_errors_->WithLabels({"stored"}).Inc(static_cast<double>(failures.size()));
   }
+  if (hits > 0) cache_hits_->Inc(static_cast<double>(hits));
   return JsonReply(200, std::move(out));
 }
 

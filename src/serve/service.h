@@ -95,6 +95,7 @@ class Service {
 
   ServerOptions options_;
   Logs* logs_;
+  uint64_t instance_ = 0;  // unique per Service in the process (RecordRequest's cache)
   RequestLimits limits_;
   const ModelRegistry& registry_;
   std::unique_ptr<store::Store> store_;
@@ -116,6 +117,7 @@ class Service {
   Gauge* in_flight_ = nullptr;
   Family<Counter>* forecasts_ = nullptr;
   Family<Counter>* forecast_errors_ = nullptr;
+  Counter* cache_hits_ = nullptr;
   Family<Gauge>* artifact_version_ = nullptr;
   Family<Gauge>* artifact_series_ = nullptr;
   Family<Counter>* artifact_switches_ = nullptr;
