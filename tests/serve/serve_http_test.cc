@@ -199,6 +199,53 @@ TEST_F(ServeHttpTest, StoredForecastsEqualTheLibrarysPrediction) {
   EXPECT_TRUE(f.contains("lo50") && f.contains("hi50") && !f.contains("lo80"));
 }
 
+TEST_F(ServeHttpTest, RepeatedStoredForecastsComeFromTheCacheWithTheSameNumbers) {
+  store::ArtifactRecord a = testing::SaveTrained(*db_, "weekly", panel_, "naive,mean", 0, true);
+  Start();
+  Client c = NewClient();
+  const Json five = StoredRequest({"s00", "s03"}, 5);
+  Reply first = c.PostJson("/v1/forecast", five, Key(Role::kReader));
+  Reply again = c.PostJson("/v1/forecast", five, Key(Role::kReader));
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  testing::ExpectForecastsEqual(testing::ExpectedStored(a, 5, {80, 95}), again.json["forecasts"]);
+  // Another horizon or other levels are another question.
+  Reply six = c.PostJson("/v1/forecast", StoredRequest({"s00", "s03"}, 6), Key(Role::kReader));
+  testing::ExpectForecastsEqual(testing::ExpectedStored(a, 6, {80, 95}), six.json["forecasts"]);
+  Json levels = five;
+  levels["levels"] = {90};
+  Reply ninety = c.PostJson("/v1/forecast", levels, Key(Role::kReader));
+  testing::ExpectForecastsEqual(testing::ExpectedStored(a, 5, {90}), ninety.json["forecasts"]);
+  EXPECT_EQ(c.PostJson("/v1/forecast", five, Key(Role::kReader)).body, first.body);
+  // 2 series x 2 models answered from the cache once (the second request).
+  EXPECT_NE(c.Get("/metrics").body.find("retailcast_forecast_cache_hits_total 4\n"),
+            std::string::npos);
+  EXPECT_TRUE(server_->Stop().ok());
+
+  for (size_t bytes : {size_t{0}, size_t{1500}}) {
+    ServerOptions o = Options();
+    o.forecast_cache_bytes = bytes;  // off, and room for about one forecast
+    Start(o);
+    Client d = NewClient();
+    for (int i = 0; i < 3; ++i) {
+      Reply r = d.PostJson("/v1/forecast", five, Key(Role::kReader));
+      ASSERT_EQ(r.status, 200);
+      EXPECT_EQ(r.body, first.body);
+    }
+    const std::string metrics = d.Get("/metrics").body;
+    const size_t at = metrics.find("retailcast_forecast_cache_hits_total ");
+    ASSERT_NE(at, std::string::npos);
+    const int hits = std::atoi(metrics.c_str() + at + 37);
+    if (bytes == 0) {
+      EXPECT_EQ(hits, 0);
+    } else {
+      // The budget holds fewer than the 4 forecasts: not every repeat is a hit.
+      EXPECT_LT(hits, 8) << metrics;
+    }
+    EXPECT_TRUE(server_->Stop().ok());
+  }
+}
+
 TEST_F(ServeHttpTest, BatchesOfThousandsOfSeriesInOneCall) {
   Panel big = testing::WeeklyPanel(2000, 60);
   store::ArtifactRecord a = testing::SaveTrained(*db_, "big", big, "naive", 0, true);
