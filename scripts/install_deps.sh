@@ -14,6 +14,8 @@ packages=(
   libfast-float-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libeigen3-dev
   liblbfgspp-dev                                   # L-BFGS of the additive model (header-only)
   python3 python3-pandas python3-numpy time       # the shared scorer (../shared/peers/metrics.py) and benchmarks
+  libcpp-httplib-dev libsodium-dev libssl-dev      # retailcast serve: HTTP (TLS), key hashing
+  openssl curl wrk python3-yaml                    # serve tests (TLS certificate), benchmarks, deploy checks
 )
 missing=()
 for p in "${packages[@]}"; do

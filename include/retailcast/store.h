@@ -1,5 +1,6 @@
 // The embedded store: one SQLite file that keeps datasets (series values, exogenous columns,
-// static attributes), the log of ingests, runs, model artifacts and forecasts.
+// static attributes), the log of ingests, runs, model artifacts, forecasts and the service's
+// API keys (as salted hashes).
 //
 // File format: SQLite in WAL mode with foreign keys on and a 5 s busy timeout. The schema
 // has a version (table schema_version) and an ordered list of migrations, applied on Open
@@ -26,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "retailcast/api_key.h"
 #include "retailcast/artifact.h"
 #include "retailcast/date.h"
 #include "retailcast/forecast_table.h"
@@ -55,6 +57,12 @@ struct IngestSummary {
 
 // Options of IngestPanel.
 struct IngestOptions {
+  // For retried client batches (the service's POST /v1/actuals): when `content_hash` is
+  // non-empty and an earlier ingest of this dataset recorded the same hash, nothing is written
+  // and the summary of that earlier ingest is returned (ingest_id = its id,
+  // already_ingested = true). Decided inside the write transaction, so concurrent retries from
+  // any process store the batch once.
+  bool skip_if_ingested = false;
   // Test hook, for tests only: called inside the transaction after series `i` of the panel
   // has been written. A non-OK status aborts the ingest (rolled back, status returned).
   std::function<Status(size_t i)> after_series_written;
@@ -161,6 +169,16 @@ class Store {
   Result<std::vector<ArtifactRecord>> ListArtifacts();
   // Makes `id` the one promoted artifact of its name. NotFound for an unknown id.
   Status Promote(int64_t id);
+
+  // API keys of the service (see api_key.h). AddApiKey stores `record` (its id and created_at
+  // are assigned; revoked_at must be empty) and returns it as stored. InvalidArgument for an
+  // empty key_id or hash, a role other than reader/writer/admin, or a key_id that exists.
+  Result<ApiKeyRecord> AddApiKey(ApiKeyRecord record);
+  // Every key, revoked ones included, oldest first.
+  Result<std::vector<ApiKeyRecord>> ListApiKeys();
+  // Marks key `key_id` revoked now (it stays listed). NotFound for an unknown key_id (listing
+  // the active ones); FailedPrecondition when it was revoked already.
+  Status RevokeApiKey(std::string_view key_id);
 
   // Forecasts of a run: the table (levels and rows, in order) replaces any saved earlier for
   // that run, in one transaction. NotFound for an unknown run; InvalidArgument when a row's

@@ -23,5 +23,7 @@ void AddExplainCommand(CLI::App& app, Action* action);
 void AddModelsCommand(CLI::App& app, Action* action);
 void AddSynthCommand(CLI::App& app, Action* action);
 void AddRunCommand(CLI::App& app, Action* action);
+void AddServeCommand(CLI::App& app, Action* action);
+void AddKeysCommand(CLI::App& app, Action* action);
 
 }  // namespace retailcast::cli

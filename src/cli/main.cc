@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   retailcast::cli::AddExplainCommand(app, &action);
   retailcast::cli::AddModelsCommand(app, &action);
   retailcast::cli::AddSynthCommand(app, &action);
+  retailcast::cli::AddServeCommand(app, &action);
+  retailcast::cli::AddKeysCommand(app, &action);
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;

@@ -105,6 +105,16 @@ CREATE TABLE forecasts(
   hi BLOB NOT NULL);
 CREATE INDEX forecasts_by_run ON forecasts(run_id);
 )sql"},
+    {3, "API keys of the service (salted hashes only)", R"sql(
+CREATE TABLE api_keys(
+  id INTEGER PRIMARY KEY,
+  key_id TEXT NOT NULL UNIQUE,       -- public part of the key (rck_<key_id>_<secret>)
+  role TEXT NOT NULL CHECK (role IN ('reader', 'writer', 'admin')),
+  hash TEXT NOT NULL,                -- salted hash of the secret, never the key itself
+  name TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT '');  -- empty while active
+)sql"},
 };
 
 Result<int> QueryInt(Connection& db, std::string_view sql) {

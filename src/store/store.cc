@@ -174,6 +174,35 @@ Status CheckPanel(std::string_view dataset, const Panel& panel) {
   return Status::Ok();
 }
 
+// The summary recorded by the first ingest of `dataset_id` with `content_hash`, marked
+// already_ingested.
+Result<IngestSummary> EarlierIngest(Connection& db, int64_t dataset_id,
+                                    std::string_view content_hash) {
+  RETAILCAST_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db,
+                         "SELECT id, series_added, observations_inserted, observations_updated, "
+                         "observations_unchanged, exog_inserted, exog_updated, exog_unchanged, "
+                         "attributes_updated, dataset_created FROM ingests "
+                         "WHERE dataset_id = ? AND content_hash = ? ORDER BY id LIMIT 1"));
+  stmt.BindInt(1, dataset_id).BindText(2, content_hash);
+  RETAILCAST_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::Internal("the ingest with content hash seen a moment ago is gone");
+  IngestSummary s;
+  s.ingest_id = stmt.ColumnInt(0);
+  s.series_added = stmt.ColumnInt(1);
+  s.observations_inserted = stmt.ColumnInt(2);
+  s.observations_updated = stmt.ColumnInt(3);
+  s.observations_unchanged = stmt.ColumnInt(4);
+  s.exog_inserted = stmt.ColumnInt(5);
+  s.exog_updated = stmt.ColumnInt(6);
+  s.exog_unchanged = stmt.ColumnInt(7);
+  s.attributes_updated = stmt.ColumnInt(8);
+  s.dataset_created = stmt.ColumnInt(9) != 0;
+  s.already_ingested = true;
+  return s;
+}
+
 // Writes (or merges) exogenous column `k` of panel series `i` into store series `series_id`.
 Status IngestExog(const Panel& panel, size_t k, size_t i, int64_t series_id, int64_t column_id,
                   bool series_is_new, IngestStatements& st, MergeCounts* counts) {
@@ -317,6 +346,11 @@ Result<IngestSummary> Store::IngestPanel(std::string_view dataset, const Panel& 
                                                    "content_hash = ? LIMIT 1"));
     seen.BindInt(1, dataset_id).BindText(2, content_hash);
     RETAILCAST_ASSIGN_OR_RETURN(summary.already_ingested, seen.Step());
+    // Decided inside the write transaction, so concurrent retries of one client batch (from
+    // any process) store it once; returning without Commit writes nothing.
+    if (summary.already_ingested && options.skip_if_ingested) {
+      return EarlierIngest(db, dataset_id, content_hash);
+    }
   }
 
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<int64_t> exog_ids,

@@ -145,6 +145,33 @@ TEST_F(IngestTest, SameContentTwiceAddsNothing) {
   EXPECT_EQ((*log)[1].ingested_at.back(), 'Z');
 }
 
+TEST_F(IngestTest, SkipIfIngestedWritesNothingAndReturnsTheFirstSummary) {
+  IngestOptions once;
+  once.skip_if_ingested = true;
+  auto first = store_->IngestPanel("m5", SamplePanel(), "batch b1", "batch:b1", once);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->already_ingested);
+  // The retry carries other values: none of them may land.
+  Panel changed = SamplePanel();
+  changed.mutable_values(0)[0] = 1000;
+  auto retry = store_->IngestPanel("m5", changed, "batch b1", "batch:b1", once);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_TRUE(retry->already_ingested);
+  EXPECT_EQ(retry->ingest_id, first->ingest_id);
+  EXPECT_EQ(retry->observations_inserted, first->observations_inserted);
+  EXPECT_EQ(retry->series_added, 3);
+  EXPECT_TRUE(retry->dataset_created);
+  ExpectPanelsEqual(SamplePanelSorted(), Load("m5"));
+  auto log = store_->ListIngests("m5");
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->size(), 1u);
+  // Another hash (a new batch) is ingested as usual.
+  auto next = store_->IngestPanel("m5", changed, "batch b2", "batch:b2", once);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_FALSE(next->already_ingested);
+  EXPECT_EQ(next->observations_updated, 1);
+}
+
 TEST_F(IngestTest, CountsInsertedUpdatedAndUnchangedValues) {
   Ingest("d", OneSeries("s", kDay0, {1, 2, kNaN, 4, 5}));
   // NaN at 0 keeps 1; 2 stays; the hole gets 3; 4 -> 40 and 5 -> 50.

@@ -59,7 +59,7 @@ TEST_F(SchemaTest, NewStoreIsAWalFileAtTheLatestVersion) {
   EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(internal::kApplicationId));
   EXPECT_EQ(RawQuery(path, "PRAGMA page_size"), "65536");
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2");
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3");
   store->reset();
   auto again = Store::Open(path);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -110,7 +110,7 @@ TEST_F(SchemaTest, MigratesAVersionOneStoreToTheLatest) {
 
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 2);
+  EXPECT_EQ((*store)->schema_version(), Store::LatestSchemaVersion());
   auto panel = (*store)->LoadPanel("walmart");
   ASSERT_TRUE(panel.ok()) << panel.status().ToString();
   ASSERT_EQ(panel->num_series(), 1u);
@@ -123,7 +123,7 @@ TEST_F(SchemaTest, MigratesAVersionOneStoreToTheLatest) {
   auto saved = (*store)->SaveArtifact(record);
   ASSERT_TRUE(saved.ok()) << saved.status().ToString();
   EXPECT_EQ(saved->version, 1);
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2");
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3");
 }
 
 TEST_F(SchemaTest, NewerStoreIsAFailedPrecondition) {
@@ -135,7 +135,7 @@ TEST_F(SchemaTest, NewerStoreIsAFailedPrecondition) {
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("schema version 99"), std::string::npos)
       << store.status().message();
-  EXPECT_NE(store.status().message().find("up to 2"), std::string::npos);
+  EXPECT_NE(store.status().message().find("up to 3"), std::string::npos);
 }
 
 TEST_F(SchemaTest, TextFileIsNotASqliteDatabase) {

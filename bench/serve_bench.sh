@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# `retailcast serve` throughput and latency with wrk, against a hello-world server on the same
+# HTTP library measured in the same run (docs/benchmarks.md, "Service").
+#
+#   bench/serve_bench.sh            # 10 s per measurement
+#   DURATION=30 bench/serve_bench.sh
+#
+# Data: a synthetic daily panel (SERIES series x 730 days, default 2,000), ingested, trained
+# with snaive (m = 7) and promoted. Measured, each for DURATION seconds with WRK_THREADS wrk
+# threads (default 2):
+#   hello    GET /hello of bench_serve_hello                              CONNECTIONS (32)
+#   single   POST /v1/forecast, one stored series per request, h = 28,
+#            80/95 % intervals, cycling over 512 series                   CONNECTIONS (32)
+#   batch    the same with BATCH series per request (default 1,000)        BATCH_CONNECTIONS (8)
+#   single-nocache, batch-nocache   the same with the forecast cache off (every forecast
+#            predicted and formatted again)
+# Prints requests/s and latency percentiles of each, the single/hello throughput ratio and
+# the batch series-forecasts/s. Both servers run with TCP_NODELAY and 64 worker threads; the
+# service writes its access log to a file, so the ratio includes logging. Keys are hashed
+# with a server secret (hmac-sha256, as deployed), and one request per run warms the key.
+source "$(dirname "$0")/lib.sh"
+need_bin retailcast bench_serve_hello
+command -v wrk >/dev/null || die "wrk not found (Debian package wrk)"
+
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-8}"
+WRK_THREADS="${WRK_THREADS:-2}"
+SERIES="${SERIES:-2000}"
+BATCH="${BATCH:-1000}"
+W="$WORK/serve"
+mkdir -p "$W"
+RC="$BIN/retailcast"
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {
+  for _ in $(seq 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  die "no answer from $1"
+}
+
+db="$W/serve_${SERIES}.db"
+if [[ ! -s "$db" ]]; then
+  echo "preparing $db ($SERIES series x 730 days, snaive) ..." >&2
+  rm -f "$db" "$db"-*
+  "$RC" synth --stores 1 --items "$SERIES" --days 730 --seed 7 --output "$W/train.csv" >&2
+  "$RC" ingest --store "$db" --dataset bench --input "$W/train.csv" >&2
+  "$RC" train --store "$db" --dataset bench --model snaive --season 7 --promote >&2
+fi
+export RETAILCAST_SERVER_SECRET=serve-bench-secret-0123456789abcdef0123456789
+key=$("$RC" keys create --store "$db" --role reader --name bench 2>/dev/null | tail -n 1)
+awk -F, 'NR > 1 && $1 != last { print $1; last = $1 }' "$W/train.csv" >"$W/all_ids.txt"
+awk 'NR <= 512' "$W/all_ids.txt" >"$W/ids.txt"
+
+cat >"$W/single.lua" <<'LUA'
+-- One stored series per request, cycling over the ids in args[1]; args[2] = the API key.
+local requests, n = {}, 0
+function init(args)
+  for id in io.lines(args[1]) do
+    requests[#requests + 1] = wrk.format("POST", "/v1/forecast",
+      {["Authorization"] = "Bearer " .. args[2], ["Content-Type"] = "application/json"},
+      '{"series":["' .. id .. '"],"horizon":28,"levels":[80,95]}')
+  end
+end
+function request()
+  n = n % #requests + 1
+  return requests[n]
+end
+LUA
+cat >"$W/batch.lua" <<'LUA'
+-- args[3] stored series per request (cycling over the ids in args[1]); args[2] = the key.
+local req
+function init(args)
+  local ids, all = {}, {}
+  for id in io.lines(args[1]) do all[#all + 1] = id end
+  for i = 1, tonumber(args[3]) do ids[i] = '"' .. all[(i - 1) % #all + 1] .. '"' end
+  req = wrk.format("POST", "/v1/forecast",
+    {["Authorization"] = "Bearer " .. args[2], ["Content-Type"] = "application/json"},
+    '{"series":[' .. table.concat(ids, ",") .. '],"horizon":28,"levels":[80,95]}')
+end
+function request() return req end
+LUA
+
+config() {  # config FORECAST_CACHE_MB
+  cat <<JSON
+{"server": {"threads": 64, "keep_alive_max_requests": 100000},
+ "limits": {"rate_limit_rps": 0},
+ "artifacts": {"forecast_cache_mb": $1},
+ "logging": {"access_log": "$W/access.log", "level": "warn"}}
+JSON
+}
+config 256 >"$W/config.json"
+config 0 >"$W/config_nocache.json"
+
+# wrk output -> "requests_per_s p50_ms p99_ms non2xx"
+summarise() {
+  /usr/bin/python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v, unit): return float(v) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+lat = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)", text, re.M)}
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+errs = re.search(r"Socket errors:.*", text)
+print(f"{rps:.0f} {lat['50']:.2f} {lat['99']:.2f} {int(bad.group(1)) if bad else 0} {'socket-errors' if errs else 'ok'}")
+PY
+}
+
+echo "machine: $(machine_state)"
+port=$(free_port)
+"$BIN/bench_serve_hello" "$port" 64 2>"$W/hello.err" &
+hello=$!
+wait_http "http://127.0.0.1:$port/hello"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/hello" >"$W/hello.txt"
+kill -TERM "$hello"; wait "$hello" || true
+
+# serve_runs CONFIG SUFFIX: the single and batch runs against a fresh server.
+serve_runs() {
+  local port serve
+  port=$(free_port)
+  rm -f "$W/access.log"
+  "$RC" serve --store "$db" --port "$port" --config "$1" 2>"$W/serve$2.err" &
+  serve=$!
+  wait_http "http://127.0.0.1:$port/readyz"
+  curl -fs -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    -d "{\"series\":[\"$(head -n 1 "$W/ids.txt")\"],\"horizon\":28}" "http://127.0.0.1:$port/v1/forecast"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
+    "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/single$2.txt"
+  wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
+    "http://127.0.0.1:$port" -- "$W/all_ids.txt" "$key" "$BATCH" >"$W/batch$2.txt"
+  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
+  log_lines=$(wc -l <"$W/access.log")
+  kill -TERM "$serve"
+  wait "$serve" || die "retailcast serve did not exit cleanly (see $W/serve$2.err)"
+}
+serve_runs "$W/config_nocache.json" _nocache
+serve_runs "$W/config.json" ""
+
+printf '%-15s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
+row() {  # row NAME CONNS FILE -> prints the row, sets rps
+  local r p50 p99 bad err
+  read -r r p50 p99 bad err < <(summarise "$3")
+  printf '%-15s %6s %12s %9s %9s %8s %s\n' "$1" "$2" "$r" "$p50" "$p99" "$bad" "$err"
+  rps=$r
+}
+row hello "$CONNECTIONS" "$W/hello.txt"; h_rps=$rps
+row single "$CONNECTIONS" "$W/single.txt"; s_rps=$rps
+row single-nocache "$CONNECTIONS" "$W/single_nocache.txt"; sn_rps=$rps
+row batch "$BATCH_CONNECTIONS" "$W/batch.txt"; b_rps=$rps
+row batch-nocache "$BATCH_CONNECTIONS" "$W/batch_nocache.txt"; bn_rps=$rps
+/usr/bin/python3 - "$h_rps" "$s_rps" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" <<'PY'
+import sys
+h, s, sn, b, bn, n = map(float, sys.argv[1:])
+print(f"single/hello throughput: {s / h:.2f} cached, {sn / h:.2f} without the cache (target >= 0.80)")
+print(f"batch: {b * n:,.0f} series-forecasts/s cached, {bn * n:,.0f} without the cache, "
+      f"{n:.0f} series per request (target >= 200,000)")
+PY
+echo "server resident memory after the runs: $((rss_kb / 1024)) MiB; access log lines: $log_lines"
+echo "machine after: $(machine_state)"

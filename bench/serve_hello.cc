@@ -1,0 +1,65 @@
+// The baseline of bench/serve_bench.sh: a hello-world server on the same HTTP library
+// (Debian's cpp-httplib) with the same settings as `retailcast serve` (TCP_NODELAY, worker
+// threads, keep-alive limits, listen backlog), so the ratio of the two measures what the
+// service adds per request.
+//
+//   bench_serve_hello PORT [THREADS]     serves GET /hello until SIGTERM or SIGINT
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <httplib.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+namespace {
+
+// As in src/serve/server.cc: the library listens with a backlog of 5.
+class Http : public httplib::Server {
+ public:
+  bool WidenBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s PORT [THREADS]\n", argv[0]);
+    return 2;
+  }
+  const int port = std::atoi(argv[1]);
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 64;
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Http server;
+  // The library's API hands over a raw pointer it deletes itself.
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(10000);
+  server.set_keep_alive_timeout(5);
+  server.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("Hello World!", "text/plain");
+  });
+  if (!server.bind_to_port("127.0.0.1", port) || !server.WidenBacklog(1024)) {
+    std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);
+    return 1;
+  }
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop, &sig);
+    server.stop();
+  });
+  std::fprintf(stderr, "hello server on http://127.0.0.1:%d/hello (%d threads)\n", port, threads);
+  server.listen_after_bind();
+  waiter.detach();
+  return 0;
+}
