@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3
   libfast-float-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libeigen3-dev
+  liblbfgspp-dev                                   # L-BFGS of the additive model (header-only)
   python3 python3-pandas python3-numpy time       # the shared scorer (../shared/peers/metrics.py) and benchmarks
 )
 missing=()

@@ -8,6 +8,7 @@
 
 #include "models/baseline_models.h"
 #include "models/output_transform.h"
+#include "retailcast/additive.h"
 #include "retailcast/catalog.h"
 
 namespace retailcast {
@@ -44,6 +45,10 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
       LocalModel(kWindowAverageName,
                  "Window average: the mean of the last window_size observed values",
                  WindowAverageSpec(), MakeWindowAverage),
+      LocalModel(kAdditiveName,
+                 "Additive (Prophet-style): piecewise-linear/logistic trend, Fourier seasonality, "
+                 "holidays, events and regressors, MAP by L-BFGS (Taylor & Letham 2018; R prophet)",
+                 AdditiveSpec(), MakeAdditive),
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

@@ -19,6 +19,7 @@ void AddDescribeCommand(CLI::App& app, Action* action);
 void AddTrainCommand(CLI::App& app, Action* action);
 void AddForecastCommand(CLI::App& app, Action* action);
 void AddBacktestCommand(CLI::App& app, Action* action);
+void AddExplainCommand(CLI::App& app, Action* action);
 void AddModelsCommand(CLI::App& app, Action* action);
 void AddSynthCommand(CLI::App& app, Action* action);
 void AddRunCommand(CLI::App& app, Action* action);

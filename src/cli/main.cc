@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   retailcast::cli::AddTrainCommand(app, &action);
   retailcast::cli::AddForecastCommand(app, &action);
   retailcast::cli::AddBacktestCommand(app, &action);
+  retailcast::cli::AddExplainCommand(app, &action);
   retailcast::cli::AddModelsCommand(app, &action);
   retailcast::cli::AddSynthCommand(app, &action);
   if (argc > 1 && argv[1][0] != '-') {

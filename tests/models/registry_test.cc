@@ -37,8 +37,8 @@ ModelEntry NullEntry(std::string name) {
 }
 
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
-  EXPECT_EQ(BuiltinRegistry().names(),
-            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average"}));
+  EXPECT_EQ(BuiltinRegistry().names(), (std::vector<std::string>{"naive", "snaive", "mean", "drift",
+                                                                 "window_average", "additive"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
