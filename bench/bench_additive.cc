@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/model.h"
 #include "retailcast/catalog.h"
+#include "retailcast/model.h"
 #include "retailcast/registry.h"
 #include "retailcast/rng.h"
 

@@ -67,24 +67,24 @@ struct FeatureInfo {
 // The parameters of the pipeline as a model declares them (text forms; "auto" values are
 // resolved against the training panel by ResolveFeatureConfig).
 struct FeatureOptions {
-  std::string lags = "auto";           // "1-7 14 28", "none", "auto"
-  std::string windows = "auto";        // rolling windows, same syntax
+  std::string lags = "auto";     // "1-7 14 28", "none", "auto"
+  std::string windows = "auto";  // rolling windows, same syntax
   std::string rolling_stats = "mean std min max";
   bool expanding = true;
   bool calendar = true;
-  std::string paydays = "1 15 last";   // days of the month; "last" = the month's last day
-  std::string holidays;                // country code (holidays.h); "" = none
-  std::string events_file;             // events file (events.h), read when the model is fitted
-  std::string event_columns = "auto";  // "auto" = every exogenous 0/1 column
-  int event_range = 0;                 // 0 = auto
-  std::string price_column = "auto";   // "auto" = sell_price / price / unit_price if present
-  std::string item_attribute = "auto"; // "auto" = item_id if present
-  int price_window = 0;                // 0 = auto
-  std::string exog = "auto";           // "auto" = every exogenous column but the price
-  std::string attributes = "auto";     // "auto" = every attribute
+  std::string paydays = "1 15 last";    // days of the month; "last" = the month's last day
+  std::string holidays;                 // country code (holidays.h); "" = none
+  std::string events_file;              // events file (events.h), read when the model is fitted
+  std::string event_columns = "auto";   // "auto" = every exogenous 0/1 column
+  int event_range = 0;                  // 0 = auto
+  std::string price_column = "auto";    // "auto" = sell_price / price / unit_price if present
+  std::string item_attribute = "auto";  // "auto" = item_id if present
+  int price_window = 0;                 // 0 = auto
+  std::string exog = "auto";            // "auto" = every exogenous column but the price
+  std::string attributes = "auto";      // "auto" = every attribute
   bool target_encoding = true;
   bool scale = true;
-  int scale_window = 0;                // 0 = auto (about a year)
+  int scale_window = 0;  // 0 = auto (about a year)
 };
 
 // The pipeline's entries of a model's parameter spec (appended to each global model's).
@@ -101,13 +101,13 @@ struct FeatureConfig {
   std::vector<RollingStat> stats;
   bool expanding = true;
   bool calendar = true;
-  std::vector<int> paydays;         // 1..31, -1 = last day of the month
-  std::string holidays;             // country code or ""
-  std::vector<Event> events;        // user events (read from events_file)
+  std::vector<int> paydays;   // 1..31, -1 = last day of the month
+  std::string holidays;       // country code or ""
+  std::vector<Event> events;  // user events (read from events_file)
   std::vector<std::string> event_columns;
-  int event_range = 1;              // distances are capped at this many periods
-  std::string price_column;         // "" = no price features
-  std::string item_attribute;       // "" = no item-relative price
+  int event_range = 1;         // distances are capped at this many periods
+  std::string price_column;    // "" = no price features
+  std::string item_attribute;  // "" = no item-relative price
   int price_window = 1;
   std::vector<std::string> exog;
   std::vector<std::string> attributes;
@@ -144,8 +144,8 @@ struct EventCalendar {
 struct SeriesFrame {
   size_t series = 0;  // position in the pipeline's series
   int64_t base = 0;
-  Date first;  // period stamp of frame position 0
-  std::span<const double> y;  // target on its own scale; NaN = unknown
+  Date first;                                   // period stamp of frame position 0
+  std::span<const double> y;                    // target on its own scale; NaN = unknown
   std::vector<std::span<const double>> inputs;  // per FeatureConfig::Inputs()
   // Expanding statistics of series positions [0, base).
   double sum = 0, sumsq = 0;

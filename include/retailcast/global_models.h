@@ -1,11 +1,11 @@
 // The built-in global model families (src/global; the catalog lists them):
 //   gbm       gradient-boosted trees on XGBoost's C API over the feature pipeline's rows
 //             (feature_pipeline.h), the M5 winners' approach (Makridakis, Spiliotis &
-//             Assimakopoulos 2022): objectives absolute error (the default: the conditional
-//             median, which minimises MASE), squared error, Tweedie and Poisson for unit sales,
-//             quantile (pinball); intervals from quantile boosters; recursive or direct
-//             multi-step forecasts; one model, or one per store / category (partition);
-//             early stopping on a time-based validation window; feature importance.
+//             Assimakopoulos 2022): objectives Tweedie (the default) and Poisson for unit
+//             sales, squared error, absolute error (the median), quantile (pinball); intervals from
+//             quantile boosters; recursive or direct multi-step forecasts; one model, or one per
+//             store / category (partition); early stopping on a time-based validation window;
+//             feature importance.
 //   mlp       a dense network (64-32-1 by default) on the same rows, on LibTorch.
 //   lstm      an LSTM (or GRU, cell=gru) over the window of the last values of the target,
 //             joined with the same rows, on LibTorch.

@@ -25,8 +25,7 @@ ModelEntry LocalModel(std::string_view name, std::string description, ParamSpec 
           models::WithOutputTransform(name, std::move(factory))};
 }
 
-using GlobalFactory =
-    std::function<Result<std::unique_ptr<GlobalEstimator>>(const ParamValues&)>;
+using GlobalFactory = std::function<Result<std::unique_ptr<GlobalEstimator>>(const ParamValues&)>;
 
 // A global model's row (global_model.h): its global factory, and as `factory` its per-series
 // form (the model fitted to one series alone) for callers that need a per-series model.

@@ -64,8 +64,8 @@ bool IsWord(std::string_view text, std::string_view word) {
 
 Status BadList(std::string_view model, std::string_view key, std::string_view value,
                std::string_view expected) {
-  return Status::InvalidArgument("model '" + std::string(model) + "': " + std::string(key) +
-                                 "='" + std::string(value) + "' is not " + std::string(expected));
+  return Status::InvalidArgument("model '" + std::string(model) + "': " + std::string(key) + "='" +
+                                 std::string(value) + "' is not " + std::string(expected));
 }
 
 constexpr int kMaxPeriods = 10000;
@@ -240,7 +240,8 @@ Result<FeatureOptions> FeatureOptionsFromParams(const ParamValues& p, std::strin
   o.scale = p.GetBool("scale");
   o.scale_window = static_cast<int>(p.GetInt("scale_window"));
   // Check the syntax now, so a typo fails when the model is built, not when it is fitted.
-  if (!IsWord(o.lags, "auto")) RETAILCAST_RETURN_IF_ERROR(ParsePeriods(model, "lags", o.lags).status());
+  if (!IsWord(o.lags, "auto"))
+    RETAILCAST_RETURN_IF_ERROR(ParsePeriods(model, "lags", o.lags).status());
   if (!IsWord(o.windows, "auto")) {
     RETAILCAST_RETURN_IF_ERROR(ParsePeriods(model, "windows", o.windows).status());
   }
@@ -283,8 +284,8 @@ Result<FeatureConfig> ResolveFeatureConfig(const FeatureOptions& o, const Global
   c.freq = panel.freq();
   const Frequency& f = c.freq;
   const std::string m(model);
-  auto auto_list = [&](const std::string& text, const char* key, const char* day,
-                       const char* week, const char* month, const char* quarter,
+  auto auto_list = [&](const std::string& text, const char* key, const char* day, const char* week,
+                       const char* month, const char* quarter,
                        const char* year) -> Result<std::vector<int>> {
     if (!IsWord(text, "auto")) return ParsePeriods(model, key, text);
     const char* def = day;
@@ -308,7 +309,7 @@ Result<FeatureConfig> ResolveFeatureConfig(const FeatureOptions& o, const Global
     return ParsePeriods(model, key, def);
   };
   RETAILCAST_ASSIGN_OR_RETURN(c.lags, auto_list(o.lags, "lags", "1-7 14 21 28", "1-4 8 13 26 52",
-                                                 "1-3 6 12 24", "1-4 8", "1-3"));
+                                                "1-3 6 12 24", "1-4 8", "1-3"));
   RETAILCAST_ASSIGN_OR_RETURN(
       c.windows, auto_list(o.windows, "windows", "7 28 56", "4 13 52", "3 6 12", "2 4", "2 3"));
   RETAILCAST_ASSIGN_OR_RETURN(c.stats, ParseStats(model, o.rolling_stats));
@@ -329,9 +330,9 @@ Result<FeatureConfig> ResolveFeatureConfig(const FeatureOptions& o, const Global
   for (size_t k = 0; k < panel.num_exog(); ++k) exog_names.push_back(panel.exog_name(k));
   auto need_exog = [&](const std::string& name, const char* key) -> Status {
     if (panel.FindExog(name)) return Status::Ok();
-    return Status::InvalidArgument("model '" + m + "': " + key + " '" + name +
-                                   "' is not an exogenous column of the panel; columns: " +
-                                   ListOf(exog_names));
+    return Status::InvalidArgument(
+        "model '" + m + "': " + key + " '" + name +
+        "' is not an exogenous column of the panel; columns: " + ListOf(exog_names));
   };
   // Price column.
   if (IsWord(o.price_column, "auto")) {
@@ -350,9 +351,9 @@ Result<FeatureConfig> ResolveFeatureConfig(const FeatureOptions& o, const Global
   for (size_t a = 0; a < panel.num_attributes(); ++a) attr_names.push_back(panel.attribute_name(a));
   auto need_attr = [&](const std::string& name, const char* key) -> Status {
     if (panel.FindAttribute(name)) return Status::Ok();
-    return Status::InvalidArgument("model '" + m + "': " + key + " '" + name +
-                                   "' is not an attribute of the panel; attributes: " +
-                                   ListOf(attr_names));
+    return Status::InvalidArgument(
+        "model '" + m + "': " + key + " '" + name +
+        "' is not an attribute of the panel; attributes: " + ListOf(attr_names));
   };
   if (!c.price_column.empty()) {
     if (IsWord(o.item_attribute, "auto")) {

@@ -274,8 +274,7 @@ Result<FeaturePipeline> FeaturePipeline::Fit(FeatureConfig config, const GlobalT
   pool.ParallelFor(n, [&](size_t i) {
     const SeriesView v = data.series(i);
     const int64_t len = static_cast<int64_t>(v.y.size());
-    const int64_t enc =
-        encode_end.empty() ? len : std::clamp<int64_t>(encode_end[i], 0, len);
+    const int64_t enc = encode_end.empty() ? len : std::clamp<int64_t>(encode_end[i], 0, len);
     p.end_[i] = len;
     p.last_date_[i] = c.freq.Advance(v.start, len - 1);
     // Level: mean |y| of the last scale_window observed values before enc; else of all
@@ -419,8 +418,8 @@ Result<SeriesFrame> FeaturePipeline::ForecastFrame(size_t i, int horizon,
   const std::vector<std::string> inputs = config_.Inputs();
   f.own_inputs.resize(inputs.size());
   for (size_t k = 0; k < inputs.size(); ++k) {
-    std::span<const double> values = future == nullptr ? std::span<const double>{}
-                                                       : future->Find(inputs[k]);
+    std::span<const double> values =
+        future == nullptr ? std::span<const double>{} : future->Find(inputs[k]);
     if (values.empty()) {
       return Status::InvalidArgument(
           "model '" + std::string(model) + "', series '" + std::string(series_id) +
@@ -429,8 +428,9 @@ Result<SeriesFrame> FeaturePipeline::ForecastFrame(size_t i, int horizon,
           "or fit with exog=none (and price_column=none, event_columns=none)");
     }
     std::vector<double>& own = f.own_inputs[k];
-    own.assign(tail_inputs_[k].begin() + static_cast<std::ptrdiff_t>(off),
-               tail_inputs_[k].begin() + static_cast<std::ptrdiff_t>(off + static_cast<uint64_t>(tail)));
+    own.assign(
+        tail_inputs_[k].begin() + static_cast<std::ptrdiff_t>(off),
+        tail_inputs_[k].begin() + static_cast<std::ptrdiff_t>(off + static_cast<uint64_t>(tail)));
     for (int h = 0; h < horizon; ++h) {
       own.push_back(static_cast<size_t>(h) < values.size() ? values[static_cast<size_t>(h)] : kNaN);
     }

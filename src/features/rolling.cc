@@ -34,8 +34,8 @@ const char* StatName(RollingStat s) {
 void RollingNames(const FeatureConfig& config, std::vector<FeatureInfo>* out) {
   for (int w : config.windows) {
     for (RollingStat s : config.stats) {
-      out->push_back({std::string("roll_") + StatName(s) + "_" + std::to_string(w),
-                      FeatureFamily::kRolling});
+      out->push_back(
+          {std::string("roll_") + StatName(s) + "_" + std::to_string(w), FeatureFamily::kRolling});
     }
   }
 }

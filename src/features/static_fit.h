@@ -21,11 +21,11 @@ struct EncodingSums {
 };
 
 struct StaticState {
-  std::vector<std::vector<std::string>> vocab;     // per attribute, code = position
-  std::vector<int32_t> codes;                      // series x attributes; -1 = unseen
-  std::vector<float> te_pos;                       // series x keys
-  std::vector<std::vector<float>> te_attr_pos;     // per attribute: codes x keys
-  std::vector<std::vector<float>> te_attr_level;   // per attribute: codes
+  std::vector<std::vector<std::string>> vocab;    // per attribute, code = position
+  std::vector<int32_t> codes;                     // series x attributes; -1 = unseen
+  std::vector<float> te_pos;                      // series x keys
+  std::vector<std::vector<float>> te_attr_pos;    // per attribute: codes x keys
+  std::vector<std::vector<float>> te_attr_level;  // per attribute: codes
 };
 
 // Builds codes and encodings; `level` is every series' level (> 0).

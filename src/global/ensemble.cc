@@ -84,7 +84,8 @@ MemberForecasts PredictMember(const MemberFit& fit, const Status& global_error, 
   out.forecasts.assign(n, Forecast{});
   if (!fit.local.empty() || fit.global == nullptr) {
     if (fit.local.empty()) {
-      out.status.assign(n, global_error.ok() ? Status::Internal("member not fitted") : global_error);
+      out.status.assign(n,
+                        global_error.ok() ? Status::Internal("member not fitted") : global_error);
       return out;
     }
     pool.ParallelFor(n, [&](size_t i) {
@@ -362,7 +363,8 @@ class EnsembleEstimator final : public GlobalEstimator {
  public:
   EnsembleEstimator(std::vector<eval::ModelInstance> members, bool backtest, bool per_series,
                     std::string metric, int horizon, int season_length)
-      : members_holder_(std::make_shared<const std::vector<eval::ModelInstance>>(std::move(members))),
+      : members_holder_(
+            std::make_shared<const std::vector<eval::ModelInstance>>(std::move(members))),
         members_(*members_holder_),
         backtest_(backtest),
         per_series_(per_series),
@@ -393,7 +395,8 @@ class EnsembleEstimator final : public GlobalEstimator {
     }
     bool any = false;
     for (size_t j = 0; j < k; ++j) {
-      any = any || (fitted->used_[j] && (fitted->fits_[j].global || !fitted->fits_[j].local.empty()));
+      any =
+          any || (fitted->used_[j] && (fitted->fits_[j].global || !fitted->fits_[j].local.empty()));
     }
     if (!any) {
       for (size_t j = 0; j < k; ++j) {
@@ -409,7 +412,8 @@ class EnsembleEstimator final : public GlobalEstimator {
   }
 
   Result<std::unique_ptr<GlobalFittedModel>> Load(ByteReader& in) const override {
-    RETAILCAST_ASSIGN_OR_RETURN(std::string payload, ReadCheckedState(in, kStateTag, kStateVersion));
+    RETAILCAST_ASSIGN_OR_RETURN(std::string payload,
+                                ReadCheckedState(in, kStateTag, kStateVersion));
     auto fitted = std::make_unique<EnsembleFitted>(members_holder_);
     ByteReader r(payload);
     Status s = fitted->LoadPayload(r);
@@ -420,12 +424,14 @@ class EnsembleEstimator final : public GlobalEstimator {
 
  private:
   // The candidate each series uses, from a backtest on the last horizon_ periods.
-  Status Choose(const GlobalTrainingData& data, ThreadPool& pool, std::vector<int64_t>* choice) const {
+  Status Choose(const GlobalTrainingData& data, ThreadPool& pool,
+                std::vector<int64_t>* choice) const {
     const size_t n = data.num_series();
     const size_t k = members_.size();
     const Panel& panel = *data.panel;
     const int h = horizon_ > 0 ? horizon_ : AutoHorizon(panel.freq());
-    const int m = season_length_ > 0 ? season_length_ : std::max(1, panel.freq().DefaultSeasonLength());
+    const int m =
+        season_length_ > 0 ? season_length_ : std::max(1, panel.freq().DefaultSeasonLength());
     std::vector<int64_t> cut(n, 0);
     for (size_t i = 0; i < n; ++i) {
       const int64_t len = data.length(i);

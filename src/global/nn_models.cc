@@ -159,8 +159,8 @@ class NnKind final : public LearnerKind {
     }
     NetTraining t = o_.training;
     t.seed = seed;
-    RETAILCAST_RETURN_IF_ERROR(net->Train(in.data(), spec.window > 0 ? win.data() : nullptr,
-                                          set.y, set.n_fit, set.n, t));
+    RETAILCAST_RETURN_IF_ERROR(
+        net->Train(in.data(), spec.window > 0 ? win.data() : nullptr, set.y, set.n_fit, set.n, t));
     auto learner = std::make_unique<NnLearner>(std::move(net), spec, std::move(cols),
                                                std::move(mean), std::move(sd), t.threads);
     learner->set_width(set.width);
@@ -220,8 +220,7 @@ class NnKind final : public LearnerKind {
     std::vector<float> w(weights.begin(), weights.end());
     RETAILCAST_RETURN_IF_ERROR(net->SetWeights(w));
     auto learner = std::make_unique<NnLearner>(std::move(net), spec, std::move(cols),
-                                               std::move(mean), std::move(sd),
-                                               o_.training.threads);
+                                               std::move(mean), std::move(sd), o_.training.threads);
     learner->set_width(width);
     return std::unique_ptr<Learner>(std::move(learner));
   }
@@ -290,7 +289,9 @@ Result<NnOptions> TrainingOptions(const ParamValues& p, const RowModelOptions& r
   o.training.learning_rate = p.GetDouble("learning_rate");
   o.training.weight_decay = p.GetDouble("weight_decay");
   const std::string& loss = p.GetString("loss");
-  o.training.loss = loss == "mse" ? NetLoss::kMse : loss == "huber" ? NetLoss::kHuber : NetLoss::kL1;
+  o.training.loss = loss == "mse"     ? NetLoss::kMse
+                    : loss == "huber" ? NetLoss::kHuber
+                                      : NetLoss::kL1;
   o.training.patience = static_cast<int>(p.GetInt("patience"));
   o.training.threads = row.threads > 0 ? row.threads : 1;
   return o;

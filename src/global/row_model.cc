@@ -227,8 +227,8 @@ Result<GlobalForecast> RowFitted::Predict(const GlobalPredictRequest& request,
   if (strategy_ == Strategy::kDirect && h > direct_horizon_) {
     return Status::InvalidArgument("model '" + model + "' (strategy=direct) was fitted for " +
                                    std::to_string(direct_horizon_) + " steps and cannot forecast " +
-                                   std::to_string(h) + "; refit with direct_horizon >= " +
-                                   std::to_string(h));
+                                   std::to_string(h) +
+                                   "; refit with direct_horizon >= " + std::to_string(h));
   }
   GlobalForecast out;
   out.status.assign(n, Status::Ok());
@@ -246,8 +246,8 @@ Result<GlobalForecast> RowFitted::Predict(const GlobalPredictRequest& request,
   std::vector<std::optional<features::SeriesFrame>> frames(n);
   pool.ParallelFor(n, [&](size_t i) {
     if (pipeline_.train_length(i) == 0 || observed_[i] == 0) {
-      out.status[i] = Status::DataError("series '" + ids_[i] +
-                                        "' had no observed value in its training part");
+      out.status[i] =
+          Status::DataError("series '" + ids_[i] + "' had no observed value in its training part");
       return;
     }
     if (part_of_[i] < 0 || !parts_[static_cast<size_t>(part_of_[i])].learners[0]) {
@@ -558,7 +558,8 @@ Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& p, std::str
     const double v = std::strtod(cur.c_str(), &end);
     if (end != cur.c_str() + cur.size() || !(v > 0 && v < 100)) {
       return Status::InvalidArgument("model '" + std::string(model) + "': interval_levels='" +
-                                     levels + "' is not a list of levels in (0, 100), e.g. '80 95'");
+                                     levels +
+                                     "' is not a list of levels in (0, 100), e.g. '80 95'");
     }
     o.interval_levels.push_back(v);
     cur.clear();
@@ -577,8 +578,8 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
   const size_t n = data.num_series();
   RETAILCAST_ASSIGN_OR_RETURN(features::FeatureConfig config,
                               features::ResolveFeatureConfig(options_.features, data, model));
-  const int valid = options_.valid_periods > 0 ? options_.valid_periods
-                                               : AutoValidPeriods(panel.freq());
+  const int valid =
+      options_.valid_periods > 0 ? options_.valid_periods : AutoValidPeriods(panel.freq());
   const int direct_horizon = options_.direct_horizon > 0 ? options_.direct_horizon : valid;
   const std::vector<Group> groups = MakeGroups(options_, direct_horizon);
   int max_shift = 0;
@@ -591,9 +592,9 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
   }
   auto fitted = std::make_unique<RowFitted>(kind_);
   const int window = kind_->window(panel.freq());
-  RETAILCAST_ASSIGN_OR_RETURN(fitted->pipeline_,
-                              features::FeaturePipeline::Fit(std::move(config), data, encode_end,
-                                                             max_shift, pool, window));
+  RETAILCAST_ASSIGN_OR_RETURN(
+      fitted->pipeline_,
+      features::FeaturePipeline::Fit(std::move(config), data, encode_end, max_shift, pool, window));
   const features::FeaturePipeline& pipeline = fitted->pipeline_;
   fitted->strategy_ = options_.strategy;
   fitted->direct_horizon_ = direct_horizon;
@@ -623,9 +624,9 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
       for (size_t a = 0; a < panel.num_attributes(); ++a) {
         names += (names.empty() ? "" : ", ") + panel.attribute_name(a);
       }
-      return Status::InvalidArgument("model '" + model + "': partition '" + options_.partition +
-                                     "' is not an attribute of the panel; attributes: " +
-                                     (names.empty() ? "(none)" : names));
+      return Status::InvalidArgument(
+          "model '" + model + "': partition '" + options_.partition +
+          "' is not an attribute of the panel; attributes: " + (names.empty() ? "(none)" : names));
     }
     std::map<std::string, int64_t> code;
     for (size_t i = 0; i < n; ++i) code.emplace(std::string(panel.attribute(*col, i)), 0);
@@ -633,7 +634,8 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
       c = static_cast<int64_t>(fitted->part_values_.size());
       fitted->part_values_.push_back(value);
     }
-    for (size_t i = 0; i < n; ++i) fitted->part_of_[i] = code[std::string(panel.attribute(*col, i))];
+    for (size_t i = 0; i < n; ++i)
+      fitted->part_of_[i] = code[std::string(panel.attribute(*col, i))];
   }
   const size_t n_parts = std::max<size_t>(1, fitted->part_values_.size());
   // Training rows: observed targets with at least one earlier value, in the train window,
@@ -642,9 +644,10 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
   for (size_t i = 0; i < n; ++i) {
     const SeriesView v = data.series(i);
     const int64_t len = static_cast<int64_t>(v.y.size());
-    const int64_t from = options_.train_window > 0 ? std::max<int64_t>(1, len - options_.train_window)
-                                                   : 1;
-    for (int64_t t = from; t < len; ++t) eligible[i] += std::isnan(v.y[static_cast<size_t>(t)]) ? 0 : 1;
+    const int64_t from =
+        options_.train_window > 0 ? std::max<int64_t>(1, len - options_.train_window) : 1;
+    for (int64_t t = from; t < len; ++t)
+      eligible[i] += std::isnan(v.y[static_cast<size_t>(t)]) ? 0 : 1;
   }
   int64_t total = 0;
   for (int64_t e : eligible) total += e;
@@ -655,8 +658,8 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
   pool.ParallelFor(n, [&](size_t i) {
     const SeriesView v = data.series(i);
     const int64_t len = static_cast<int64_t>(v.y.size());
-    const int64_t from = options_.train_window > 0 ? std::max<int64_t>(1, len - options_.train_window)
-                                                   : 1;
+    const int64_t from =
+        options_.train_window > 0 ? std::max<int64_t>(1, len - options_.train_window) : 1;
     Rng rng(options_.seed, v.id);
     for (int64_t t = from; t < len; ++t) {
       if (std::isnan(v.y[static_cast<size_t>(t)])) continue;

@@ -63,8 +63,7 @@ class LearnerKind {
                                                  ThreadPool& pool) const = 0;
   // A learner saved by a learner of this kind trained on rows of `width` features and target
   // windows of `window` values. DataError for corrupt bytes.
-  virtual Result<std::unique_ptr<Learner>> Load(ByteReader& in, size_t width,
-                                                int window) const = 0;
+  virtual Result<std::unique_ptr<Learner>> Load(ByteReader& in, size_t width, int window) const = 0;
 };
 
 enum class Strategy : uint8_t { kRecursive, kDirect };

@@ -28,20 +28,20 @@ class Module : public torch::nn::Module {
     int64_t in = static_cast<int64_t>(s.inputs);
     if (s.kind == NetKind::kLstm) {
       lstm_ = register_module(
-          "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(1, s.rnn_hidden)
-                                      .num_layers(s.rnn_layers)
-                                      .batch_first(true)));
+          "lstm",
+          torch::nn::LSTM(
+              torch::nn::LSTMOptions(1, s.rnn_hidden).num_layers(s.rnn_layers).batch_first(true)));
       in += s.rnn_hidden;
     } else if (s.kind == NetKind::kGru) {
       gru_ = register_module(
-          "gru", torch::nn::GRU(
-                     torch::nn::GRUOptions(1, s.rnn_hidden).num_layers(s.rnn_layers).batch_first(
-                         true)));
+          "gru",
+          torch::nn::GRU(
+              torch::nn::GRUOptions(1, s.rnn_hidden).num_layers(s.rnn_layers).batch_first(true)));
       in += s.rnn_hidden;
     }
     for (size_t k = 0; k < s.hidden.size(); ++k) {
-      dense_.push_back(register_module("dense" + std::to_string(k),
-                                       torch::nn::Linear(in, s.hidden[k])));
+      dense_.push_back(
+          register_module("dense" + std::to_string(k), torch::nn::Linear(in, s.hidden[k])));
       in = s.hidden[k];
     }
     out_ = register_module("out", torch::nn::Linear(in, 1));
@@ -104,8 +104,9 @@ class TorchNet final : public Net {
       torch::Tensor all_w =
           rnn ? torch::from_blob(const_cast<float*>(windows), {static_cast<int64_t>(n), win})
               : torch::Tensor();
-      torch::optim::Adam opt(module_->parameters(), torch::optim::AdamOptions(t.learning_rate)
-                                                        .weight_decay(t.weight_decay));
+      torch::optim::Adam opt(
+          module_->parameters(),
+          torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
       Rng rng(t.seed);
       std::vector<int64_t> order(n_fit);
       for (size_t r = 0; r < n_fit; ++r) order[r] = static_cast<int64_t>(r);
@@ -119,8 +120,8 @@ class TorchNet final : public Net {
         module_->train();
         for (size_t b = 0; b < n_fit; b += static_cast<size_t>(t.batch_size)) {
           const size_t e = std::min(n_fit, b + static_cast<size_t>(t.batch_size));
-          auto idx = torch::from_blob(order.data() + b, {static_cast<int64_t>(e - b)},
-                                      torch::kLong);
+          auto idx =
+              torch::from_blob(order.data() + b, {static_cast<int64_t>(e - b)}, torch::kLong);
           auto bx = all_x.index_select(0, idx);
           auto by = all_y.index_select(0, idx);
           auto bw = rnn ? all_w.index_select(0, idx) : torch::Tensor();
@@ -217,7 +218,8 @@ Result<std::unique_ptr<Net>> Net::Create(const NetSpec& spec, uint64_t seed) {
   if (spec.inputs == 0 && spec.kind == NetKind::kMlp) {
     return Status::InvalidArgument("a network needs at least one input");
   }
-  if (spec.kind != NetKind::kMlp && (spec.window < 1 || spec.rnn_hidden < 1 || spec.rnn_layers < 1)) {
+  if (spec.kind != NetKind::kMlp &&
+      (spec.window < 1 || spec.rnn_hidden < 1 || spec.rnn_layers < 1)) {
     return Status::InvalidArgument("a recurrent network needs a window, units and layers >= 1");
   }
   try {

@@ -34,7 +34,7 @@ struct NetSpec {
   std::vector<int> hidden;  // dense layers
   int rnn_hidden = 32;      // kLstm / kGru
   int rnn_layers = 1;
-  int window = 0;           // target window length (kLstm / kGru), > 0
+  int window = 0;  // target window length (kLstm / kGru), > 0
 };
 
 struct NetTraining {
@@ -57,8 +57,8 @@ class Net {
   // Rows x (n x inputs, no NaN), windows (n x window, no NaN; null for kMlp), targets y: the
   // first n_fit rows are trained on, the rest are the validation rows. Internal for LibTorch
   // failures (its exceptions are caught here).
-  virtual Status Train(const float* x, const float* windows, const float* y, size_t n_fit,
-                       size_t n, const NetTraining& training) = 0;
+  virtual Status Train(const float* x, const float* windows, const float* y, size_t n_fit, size_t n,
+                       const NetTraining& training) = 0;
   // Internal for LibTorch failures.
   virtual Status Predict(const float* x, const float* windows, size_t n, int threads,
                          double* out) const = 0;

@@ -33,12 +33,11 @@ DMatrix::~DMatrix() {
 Status DMatrix::Init(const float* x, size_t rows, size_t cols, const float* labels,
                      const std::vector<const char*>& types, int threads) {
   Quiet();
-  RETAILCAST_RETURN_IF_ERROR(Check(
-      XGDMatrixCreateFromMat_omp(x, rows, cols, NAN, &h_, threads), "DMatrix creation"));
+  RETAILCAST_RETURN_IF_ERROR(
+      Check(XGDMatrixCreateFromMat_omp(x, rows, cols, NAN, &h_, threads), "DMatrix creation"));
   RETAILCAST_RETURN_IF_ERROR(Check(XGDMatrixSetFloatInfo(h_, "label", labels, rows), "set labels"));
   std::vector<const char*> t = types;
-  return Check(XGDMatrixSetStrFeatureInfo(h_, "feature_type", t.data(), t.size()),
-               "feature types");
+  return Check(XGDMatrixSetStrFeatureInfo(h_, "feature_type", t.data(), t.size()), "feature types");
 }
 
 Status DMatrix::SetBaseMargin(const float* margin, size_t rows) {
@@ -171,8 +170,8 @@ Result<std::vector<double>> Booster::TotalGain(size_t width) const {
   const bst_ulong* shape = nullptr;
   const float* scores = nullptr;
   RETAILCAST_RETURN_IF_ERROR(
-      Check(XGBoosterFeatureScore(h_, "{\"importance_type\": \"total_gain\"}", &n_features,
-                                  &names, &dim, &shape, &scores),
+      Check(XGBoosterFeatureScore(h_, "{\"importance_type\": \"total_gain\"}", &n_features, &names,
+                                  &dim, &shape, &scores),
             "feature importance"));
   std::vector<double> gain(width, 0);
   for (bst_ulong k = 0; k < n_features; ++k) {

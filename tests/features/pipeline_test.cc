@@ -100,15 +100,20 @@ TEST(FeatureConfigTest, AutoValuesDependOnFrequencyAndPanel) {
   EXPECT_EQ(m->lags, (std::vector<int>{1, 2, 3, 6, 12, 24}));
   EXPECT_TRUE(m->price_column.empty());
   EXPECT_TRUE(m->exog.empty());
-  auto none = Resolve({{"exog", "none"}, {"price_column", "none"}, {"attributes", "none"},
+  auto none = Resolve({{"exog", "none"},
+                       {"price_column", "none"},
+                       {"attributes", "none"},
                        {"event_columns", "none"}},
                       daily);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->Inputs().empty());
   EXPECT_TRUE(none->attributes.empty());
-  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"exog", "rain"}, {"price_column", "cost"}, {"attributes", "dept"},
-           {"event_columns", "holiday"}, {"item_attribute", "sku"}}) {
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"exog", "rain"},
+                                                        {"price_column", "cost"},
+                                                        {"attributes", "dept"},
+                                                        {"event_columns", "holiday"},
+                                                        {"item_attribute", "sku"}}) {
     auto bad = Resolve({{key, value}}, daily);
     ASSERT_FALSE(bad.ok()) << key;
     EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
@@ -157,7 +162,7 @@ TEST(FeaturePipelineTest, FamiliesComputeTheDocumentedValues) {
   EXPECT_EQ(row[Col(*fp, "woy")], 52.0f);
   EXPECT_EQ(row[Col(*fp, "doy")], 359.0f);
   EXPECT_EQ(row[Col(*fp, "payday")], 0.0f);
-  EXPECT_EQ(row[Col(*fp, "days_to_payday")], 6.0f);  // Dec 31
+  EXPECT_EQ(row[Col(*fp, "days_to_payday")], 6.0f);      // Dec 31
   EXPECT_EQ(row[Col(*fp, "days_since_payday")], 10.0f);  // Dec 15
   EXPECT_EQ(row[Col(*fp, "event")], 1.0f);
   EXPECT_FALSE(std::isnan(row[Col(*fp, "event_code")]));
@@ -211,8 +216,7 @@ TEST(FeaturePipelineTest, FamiliesComputeTheDocumentedValues) {
   EXPECT_FLOAT_EQ(rows[w + Col(*fp, "lag_1")], static_cast<float>(y[0] / s));
   // Row 4 reads y[1..3] with y[3] missing: lag_1 missing, mean of y[1], y[2].
   EXPECT_TRUE(std::isnan(rows[2 * w + Col(*fp, "lag_1")]));
-  EXPECT_FLOAT_EQ(rows[2 * w + Col(*fp, "roll_mean_3")],
-                  static_cast<float>((y[1] + y[2]) / 2 / s));
+  EXPECT_FLOAT_EQ(rows[2 * w + Col(*fp, "roll_mean_3")], static_cast<float>((y[1] + y[2]) / 2 / s));
   // A shift moves every target-derived feature back.
   fp->Rows(f, std::span<const int64_t>(&t, 1), 6, row.data());
   EXPECT_FLOAT_EQ(row[Col(*fp, "lag_1")], static_cast<float>(y[47] / s));

@@ -15,8 +15,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/model.h"
 #include "retailcast/catalog.h"
+#include "retailcast/model.h"
 #include "retailcast/registry.h"
 
 namespace retailcast {

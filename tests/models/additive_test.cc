@@ -13,10 +13,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "retailcast/catalog.h"
 #include "retailcast/holidays.h"
 #include "retailcast/model.h"
 #include "retailcast/panel.h"
-#include "retailcast/catalog.h"
 #include "retailcast/registry.h"
 #include "retailcast/rng.h"
 #include "retailcast/serialize.h"
