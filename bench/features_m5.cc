@@ -7,8 +7,9 @@
 // first day on THREADS threads (default 2): lags 1-7 14 21 28; rolling mean, std, min, max over
 // 7, 28 and 56 days; day of week, day of month, month, ISO week, day of year, weekend; the
 // series' log level; no expanding statistics, paydays, encodings or scaling, so both sides
-// compute the same 29 columns (bench/pandas_features.py). Rows are made per series into a reused buffer (the whole
-// M5-size matrix would be 59 M x 28 floats); their sum is printed so the work cannot be skipped.
+// compute the same 29 columns (bench/pandas_features.py). Rows are made per series into a reused
+// buffer (the whole M5-size matrix would be 59 M x 29 floats); their sum is printed so the work
+// cannot be skipped.
 #include <chrono>
 #include <cmath>
 #include <cstdio>

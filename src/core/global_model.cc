@@ -80,6 +80,13 @@ class PerSeriesEstimator final : public Estimator {
 
   Result<std::unique_ptr<FittedModel>> Load(ByteReader& in) const override {
     RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalFittedModel> global, global_->Load(in));
+    // The per-series state is the whole of what a local model's Load reads, as for every
+    // local model (model_util.h RequireAtEnd).
+    if (!in.at_end()) {
+      return Status::DataError(
+          "saved state of a global model's per-series form has unexpected trailing bytes "
+          "(corrupt)");
+    }
     if (global->num_series() != 1) {
       return Status::DataError("saved state holds a global model of " +
                                std::to_string(global->num_series()) +

@@ -510,12 +510,14 @@ TEST(AdditiveTest, CountAwareIntervalsNeverGoBelowZero) {
     y[t] = static_cast<double>(rng.Poisson(1.5 + std::sin(2 * kPi * static_cast<double>(t) / 7)));
   }
   SeriesView s{"units", kMonday, Frequency::Daily(), y};
-  const Forecast normal = FitPredict(*Make(), s, PredictRequest{28, {80, 95}});
+  // non_negative=false: the catalog's output transform would otherwise clip them at zero.
+  const Forecast normal =
+      FitPredict(*Make({{"non_negative", "false"}}), s, PredictRequest{28, {80, 95}});
   double lowest = 0;
   for (double v : normal.lower[1]) lowest = std::min(lowest, v);
   EXPECT_LT(lowest, 0);
-  const Forecast counts =
-      FitPredict(*Make({{"count_aware", "true"}}), s, PredictRequest{28, {80, 95}});
+  const Forecast counts = FitPredict(*Make({{"count_aware", "true"}, {"non_negative", "false"}}), s,
+                                     PredictRequest{28, {80, 95}});
   for (size_t t = 0; t < 28; ++t) {
     EXPECT_GE(counts.lower[1][t], 0) << t;
     EXPECT_GE(counts.mean[t], 0) << t;

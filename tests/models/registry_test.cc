@@ -37,8 +37,9 @@ ModelEntry NullEntry(std::string name) {
 }
 
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
-  EXPECT_EQ(BuiltinRegistry().names(), (std::vector<std::string>{"naive", "snaive", "mean", "drift",
-                                                                 "window_average", "additive"}));
+  EXPECT_EQ(BuiltinRegistry().names(),
+            (std::vector<std::string>{"naive", "snaive", "mean", "drift", "window_average",
+                                      "additive", "gbm", "mlp", "lstm", "ensemble"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
