@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev sqlite3
   libfast-float-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libeigen3-dev
   liblbfgspp-dev                                   # L-BFGS of the additive model (header-only)
+  libxgboost-dev libtorch-dev                      # global models: gbm (XGBoost C API), mlp/lstm (LibTorch)
   python3 python3-pandas python3-numpy time       # the shared scorer (../shared/peers/metrics.py) and benchmarks
   libcpp-httplib-dev libsodium-dev libssl-dev      # retailcast serve: HTTP (TLS), key hashing
   openssl curl wrk python3-yaml                    # serve tests (TLS certificate), benchmarks, deploy checks

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "retailcast/forecast_table.h"
+#include "retailcast/global_model.h"
 #include "retailcast/model.h"
 #include "retailcast/panel.h"
 #include "retailcast/params.h"
@@ -41,10 +42,14 @@ Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry, std
                                               int season_length);
 
 // A spec with the estimator built from it. The estimator is shared and immutable: Fit is
-// const and safe to call concurrently (model.h).
+// const and safe to call concurrently (model.h). A global model (global_model.h) also has
+// `global`: ForecastPanel, RunBacktest, Train and Predict then fit it once on the whole panel
+// (once per backtest window) instead of calling `estimator` per series; `estimator` is its
+// per-series form (MakePerSeriesEstimator), used by per-series callers such as BacktestSeries.
 struct ModelInstance {
   ModelSpec spec;
   std::shared_ptr<const Estimator> estimator;
+  std::shared_ptr<const GlobalEstimator> global;  // null for per-series models
 };
 
 // Builds the estimators of `specs` through the registry. NotFound for an unknown name;
@@ -103,13 +108,24 @@ struct SeriesError {
   Status status;
 };
 
+// The feature importance of a global model's fit, for explanations.
+struct ModelImportance {
+  std::string model;  // label
+  std::vector<FeatureImportance> features;
+};
+
 struct ForecastRun {
   ForecastTable table;              // levels = request.levels
   std::vector<SeriesError> errors;  // in (series, model) order
+  // One entry per global model that reports feature importance (model order); empty when
+  // every model is per-series.
+  std::vector<ModelImportance> importance;
 };
 
 // Fits each model to each series of `panel` (on the whole series) and predicts
-// `request.horizon` periods; row dates are panel.freq().Advance(series end, 1..h).
+// `request.horizon` periods; row dates are panel.freq().Advance(series end, 1..h). A global
+// model is fitted once on the whole panel (using `pool`); when that fit fails, every series
+// gets its error for that model.
 // InvalidArgument for a bad request (ValidatePredictRequest) or bad models; with
 // OnModelError::kFail, the first failing pair's error (with series and model named).
 // A model whose forecast has the wrong length is reported as an Internal error of that pair.

@@ -1,10 +1,12 @@
 // A trained model set: the model specs, and for every series its fitted state per model
-// (the bytes of FittedModel::Save), its last date and its frequency. It is what
-// `retailcast train` writes and `retailcast forecast` reads.
+// (the bytes of FittedModel::Save), its last date and its frequency; a global model
+// (global_model.h) has one state for the whole set instead (GlobalFittedModel::Save, over the
+// set's series in order). It is what `retailcast train` writes and `retailcast forecast` reads.
 //
 // Serialized format (all integers little-endian, as written by ByteWriter; see serialize.h):
 //   string  magic          "retailcast.model_set" (u64 length + bytes)
-//   u64     format version  kModelSetFormatVersion (1)
+//   u64     format version  kModelSetFormatVersion (2; version 1 files, which have no global
+//                           section, are still read)
 //   string  specs           JSON array: [{"name": s, "label": s, "params": {...}}, ...]
 //   u64     series count    S
 //   S times:
@@ -13,7 +15,13 @@
 //     string  frequency     Frequency::ToString(), e.g. "W-FRI"
 //     M times (M = number of specs, in spec order):
 //       u64     status       0 = fitted, else the StatusCode of the fit error
-//       string  payload      the fitted state (status 0) or the error message
+//       string  payload      the fitted state (status 0) or the error message; empty for a
+//                            fitted series of a global model (its state is in the set's)
+//   version 2 only:
+//   u64     global count    G (the global models that were fitted)
+//   G times:
+//     u64     model         position in the specs (a global model, each at most once)
+//     string  state         GlobalFittedModel::Save bytes
 // Nothing may follow the last record.
 //
 // Thread-safety: a const TrainedModelSet may be read (Predict, Serialize) concurrently.
@@ -33,7 +41,7 @@
 
 namespace retailcast::eval {
 
-inline constexpr uint64_t kModelSetFormatVersion = 1;
+inline constexpr uint64_t kModelSetFormatVersion = 2;
 inline constexpr std::string_view kModelSetMagic = "retailcast.model_set";
 
 // One series of a trained set.
@@ -43,29 +51,40 @@ struct TrainedSeries {
   Frequency freq;
   // Per model (spec order): OK with the saved state, or the fit error.
   std::vector<Status> status;
-  std::vector<std::string> state;  // FittedModel::Save bytes; empty where status is an error
+  // FittedModel::Save bytes; empty where status is an error and for global models.
+  std::vector<std::string> state;
 };
 
 class TrainedModelSet {
  public:
   TrainedModelSet() = default;
   TrainedModelSet(std::vector<ModelInstance> models, std::vector<TrainedSeries> series)
-      : models_(std::move(models)), series_(std::move(series)) {}
+      : models_(std::move(models)), series_(std::move(series)), global_states_(models_.size()) {}
+  // `global_states[j]`: the saved state of global model j over `series` in order (empty for
+  // per-series models and for a global model whose fit failed); one entry per model.
+  TrainedModelSet(std::vector<ModelInstance> models, std::vector<TrainedSeries> series,
+                  std::vector<std::string> global_states)
+      : models_(std::move(models)),
+        series_(std::move(series)),
+        global_states_(std::move(global_states)) {}
 
   const std::vector<ModelInstance>& models() const { return models_; }
   const std::vector<TrainedSeries>& series() const { return series_; }
+  const std::vector<std::string>& global_states() const { return global_states_; }
 
   // The documented binary format above.
   std::string Serialize() const;
   // Reads Serialize() output, rebuilding the estimators through `registry` and loading every
   // fitted state once to check it. DataError for a wrong magic, an unknown format version,
-  // truncated or trailing bytes, bad JSON, a bad date or frequency, or a state the model
-  // cannot load; NotFound for a model name the registry lacks.
+  // truncated or trailing bytes, bad JSON, a bad date or frequency, a state the model cannot
+  // load, a global state for a per-series model or of another number of series; NotFound for
+  // a model name the registry lacks.
   static Result<TrainedModelSet> Deserialize(std::string_view bytes, const ModelRegistry& registry);
 
  private:
   std::vector<ModelInstance> models_;
   std::vector<TrainedSeries> series_;
+  std::vector<std::string> global_states_;  // per model; empty for per-series models
 };
 
 struct TrainOptions {
@@ -73,8 +92,9 @@ struct TrainOptions {
   ProgressFn progress;                            // optional, one tick per (series, model)
 };
 
-// Fits every model to every series (whole series) in parallel and keeps the saved states.
-// InvalidArgument for bad models; with OnModelError::kFail, the first fit error in
+// Fits every model to every series (whole series) in parallel and keeps the saved states; a
+// global model is fitted once on the whole panel (when that fails, every series records the
+// error). InvalidArgument for bad models; with OnModelError::kFail, the first fit error in
 // (series, model) order.
 Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
                               const TrainOptions& options, ThreadPool& pool);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "retailcast/global_model.h"
 #include "retailcast/model.h"
 #include "retailcast/params.h"
 #include "retailcast/status.h"
@@ -21,8 +22,15 @@ struct ModelEntry {
   std::string name;
   std::string description;
   ParamSpec spec;
-  // Builds an estimator from validated parameters.
+  // Builds an estimator from validated parameters. For a global model: its per-series form
+  // (MakePerSeriesEstimator), used where a per-series model is expected.
   std::function<Result<std::unique_ptr<Estimator>>(const ParamValues&)> factory;
+  // Set for global models only (global_model.h): builds the estimator that fits a whole panel
+  // at once. The forecast engine, the backtest and trained model sets use it when it is set.
+  std::function<Result<std::unique_ptr<GlobalEstimator>>(const ParamValues&)> global_factory =
+      nullptr;
+
+  bool is_global() const { return static_cast<bool>(global_factory); }
 };
 
 class ModelRegistry {
@@ -37,6 +45,10 @@ class ModelRegistry {
   Result<std::unique_ptr<Estimator>> Create(
       std::string_view name, const std::vector<std::pair<std::string, std::string>>& params) const;
   Result<std::unique_ptr<Estimator>> Create(std::string_view name, const ParamValues& params) const;
+  // The global estimator of a global model (validating `params` as Create does);
+  // InvalidArgument when `name` is a per-series model, NotFound when it is unknown.
+  Result<std::unique_ptr<GlobalEstimator>> CreateGlobal(std::string_view name,
+                                                        const ParamValues& params) const;
 
  private:
   std::vector<ModelEntry> entries_;

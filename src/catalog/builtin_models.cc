@@ -2,6 +2,8 @@
 // family file to its module's CMakeLists.txt); nothing registers itself.
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "models/theta_models.h"
 #include "retailcast/additive.h"
 #include "retailcast/catalog.h"
+#include "retailcast/global_models.h"
 
 namespace retailcast {
 namespace {
@@ -26,6 +29,24 @@ ModelEntry LocalModel(std::string_view name, std::string description, ParamSpec 
                       models::EstimatorFactory factory) {
   return {std::string(name), std::move(description), models::WithOutputOptions(std::move(spec)),
           models::WithOutputTransform(name, std::move(factory))};
+}
+
+using GlobalFactory = std::function<Result<std::unique_ptr<GlobalEstimator>>(const ParamValues&)>;
+
+// A global model's row (global_model.h): its global factory, and as `factory` its per-series
+// form (the model fitted to one series alone) for callers that need a per-series model.
+ModelEntry GlobalModel(std::string_view name, std::string description, ParamSpec spec,
+                       GlobalFactory global) {
+  ModelEntry e;
+  e.name = std::string(name);
+  e.description = std::move(description);
+  e.spec = std::move(spec);
+  e.factory = [global](const ParamValues& p) -> Result<std::unique_ptr<Estimator>> {
+    RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalEstimator> g, global(p));
+    return MakePerSeriesEstimator(std::move(g));
+  };
+  e.global_factory = std::move(global);
+  return e;
 }
 
 }  // namespace
@@ -104,6 +125,19 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "seasonality, holidays, events and regressors, MAP by L-BFGS (Taylor & Letham "
                  "2018; R prophet)",
                  AdditiveSpec(), MakeAdditive),
+      GlobalModel(global::kGbmName,
+                  "Gradient-boosted trees (XGBoost) over every series at once on lag, rolling, "
+                  "calendar, event, price and static features; the M5 winners' approach "
+                  "(Makridakis et al. 2022)",
+                  global::GbmSpec(), global::MakeGbm),
+      GlobalModel(global::kMlpName,
+                  "Dense neural network (64-32-1, LibTorch) over every series at once on the "
+                  "gbm feature rows",
+                  global::MlpSpec(), global::MakeMlp),
+      GlobalModel(global::kLstmName,
+                  "LSTM (or GRU) over the recent target window joined with the gbm feature rows "
+                  "(LibTorch), over every series at once",
+                  global::LstmSpec(), global::MakeLstm),
       // Built from other models of this table; their members carry the output options.
       {std::string(eval::kComboName),
        "Combination: mean or median of several models' forecasts and interval bounds (Bates & "
@@ -114,6 +148,11 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
        "Per-series choice among candidate models by a rolling-origin backtest on the training "
        "series",
        eval::AutoSpec(), [](const ParamValues& p) { return eval::MakeAuto(p, BuiltinRegistry()); }},
+      GlobalModel(global::kEnsembleName,
+                  "Global and per-series models combined: their equal-weight mean or one of them, "
+                  "chosen by a backtest (the M5 winners' blend of global variants)",
+                  global::EnsembleSpec(),
+                  [](const ParamValues& p) { return global::MakeEnsemble(p, BuiltinRegistry()); }),
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

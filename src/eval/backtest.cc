@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "global_support.h"
 #include "progress.h"
 
 namespace retailcast::eval {
@@ -54,93 +55,273 @@ Status ValidateOptions(const Panel& panel, const BacktestOptions& o) {
   return Status::Ok();
 }
 
-// One model on one series: all windows (fit per window, or once when !refit).
-void RunModelOnSeries(const SeriesView& view, std::span<const double> price, size_t series,
-                      size_t model, const ModelInstance& inst, const BacktestOptions& o,
-                      const std::vector<int64_t>& cutoffs, const std::vector<bool>& usable,
-                      SeriesBacktest* out) {
-  const int64_t h = o.horizon;
-  auto fail = [&](int w, const Status& s) {
-    out->errors.push_back(
-        BacktestIssue{std::string(view.id), w, inst.spec.label,
-                      s.WithContext("series '" + std::string(view.id) + "', window " +
-                                    std::to_string(w) + ", model '" + inst.spec.label + "'")});
-  };
-  auto score = [&](int w, const Forecast& fc) {
-    int64_t c = cutoffs[static_cast<size_t>(w)];
+// Where the windows of one series are: cutoffs[w] training values for window w, usable[w]
+// when the window is scored.
+struct WindowPlan {
+  std::vector<int64_t> cutoffs;
+  std::vector<bool> usable;
+  int first = -1, last = -1;  // first and last usable window; -1 when none is
+};
+
+WindowPlan PlanWindows(const SeriesView& view, const BacktestOptions& o,
+                       std::vector<BacktestIssue>* skipped) {
+  WindowPlan plan;
+  const int64_t n = static_cast<int64_t>(view.y.size());
+  plan.cutoffs.resize(static_cast<size_t>(o.windows));
+  plan.usable.assign(static_cast<size_t>(o.windows), false);
+  for (int w = 0; w < o.windows; ++w) {
+    int64_t c = n - o.horizon - static_cast<int64_t>(o.windows - 1 - w) * o.step;
+    plan.cutoffs[static_cast<size_t>(w)] = c;
+    if (c < o.min_train_length) {
+      skipped->push_back(BacktestIssue{
+          std::string(view.id), w, "",
+          Status::DataError("series '" + std::string(view.id) + "' has " + std::to_string(n) +
+                            " observations; window " + std::to_string(w) + " needs at least " +
+                            std::to_string(o.min_train_length + o.horizon +
+                                           static_cast<int64_t>(o.windows - 1 - w) * o.step) +
+                            " (min_train_length + horizon + later windows x step)")});
+      continue;
+    }
+    bool any_actual = false;
+    for (int64_t t = c; t < c + o.horizon; ++t) {
+      if (!std::isnan(view.y[static_cast<size_t>(t)])) any_actual = true;
+    }
+    if (!any_actual) {
+      skipped->push_back(BacktestIssue{
+          std::string(view.id), w, "",
+          Status::DataError("series '" + std::string(view.id) + "', window " + std::to_string(w) +
+                            ": every actual of the test part is missing")});
+      continue;
+    }
+    plan.usable[static_cast<size_t>(w)] = true;
+    if (plan.first < 0) plan.first = w;
+    plan.last = w;
+  }
+  return plan;
+}
+
+// Records the outcome of one (series, window, model): its metrics or its error.
+class WindowScorer {
+ public:
+  WindowScorer(const SeriesView& view, std::span<const double> price, size_t series,
+               const BacktestOptions& o, const WindowPlan& plan, SeriesBacktest* out)
+      : view_(view), price_(price), series_(series), o_(o), plan_(plan), out_(out) {}
+
+  void Fail(int w, const std::string& label, const Status& s) const {
+    out_->errors.push_back(
+        BacktestIssue{std::string(view_.id), w, label,
+                      s.WithContext("series '" + std::string(view_.id) + "', window " +
+                                    std::to_string(w) + ", model '" + label + "'")});
+  }
+
+  // Scores window w on `fc` (a forecast of exactly o.horizon steps after the window's cutoff).
+  void Score(int w, size_t model, const std::string& label, const Forecast& fc) const {
+    const int64_t c = plan_.cutoffs[static_cast<size_t>(w)];
     ScoreInput in;
-    in.train = view.y.first(static_cast<size_t>(c));
-    if (!price.empty()) in.train_price = price.first(static_cast<size_t>(c));
-    in.actual = view.y.subspan(static_cast<size_t>(c), static_cast<size_t>(h));
+    in.train = view_.y.first(static_cast<size_t>(c));
+    if (!price_.empty()) in.train_price = price_.first(static_cast<size_t>(c));
+    in.actual = view_.y.subspan(static_cast<size_t>(c), static_cast<size_t>(o_.horizon));
     in.forecast = &fc;
-    auto m = ScoreSeries(in, o.season_length);
-    if (!m.ok()) return fail(w, m.status());
-    out->records.push_back(BacktestRecord{series, w, model, view.freq.Advance(view.start, c - 1),
-                                          std::move(m).value()});
-  };
-  if (o.refit) {
-    for (int w = 0; w < o.windows; ++w) {
-      if (!usable[static_cast<size_t>(w)]) continue;
-      SeriesView train = view.Head(static_cast<size_t>(cutoffs[static_cast<size_t>(w)]));
-      auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
-      if (!fitted.ok()) {
-        fail(w, fitted.status());
+    auto m = ScoreSeries(in, o_.season_length);
+    if (!m.ok()) return Fail(w, label, m.status());
+    out_->records.push_back(BacktestRecord{
+        series_, w, model, view_.freq.Advance(view_.start, c - 1), std::move(m).value()});
+  }
+
+  // Scores every usable window on the steps of `fc`, a forecast made at the cutoff of window
+  // plan.first (the no-refit mode): window w reads steps cutoff_w - cutoff_first + 1 .. + h.
+  void ScoreFromFirstCutoff(size_t model, const std::string& label,
+                            const Result<Forecast>& fc) const {
+    const int64_t h = o_.horizon;
+    const int64_t c0 = plan_.cutoffs[static_cast<size_t>(plan_.first)];
+    const size_t needed =
+        static_cast<size_t>(plan_.cutoffs[static_cast<size_t>(plan_.last)] - c0 + h);
+    for (int w = plan_.first; w <= plan_.last; ++w) {
+      if (!plan_.usable[static_cast<size_t>(w)]) continue;
+      if (!fc.ok()) {
+        Fail(w, label, fc.status());
         continue;
       }
-      const FutureRegressors future =
-          FutureWithinSeries(view, static_cast<size_t>(cutoffs[static_cast<size_t>(w)]));
+      if (fc->mean.size() < needed) {
+        Fail(w, label,
+             Status::Internal("model returned " + std::to_string(fc->mean.size()) +
+                              " points for horizon " + std::to_string(needed)));
+        continue;
+      }
+      // Slice the window's steps out of the long forecast.
+      size_t off = static_cast<size_t>(plan_.cutoffs[static_cast<size_t>(w)] - c0);
+      auto cut = [&](const std::vector<double>& v) {
+        return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(off),
+                                   v.begin() + static_cast<std::ptrdiff_t>(off) + h);
+      };
+      Forecast part;
+      part.mean = cut(fc->mean);
+      part.levels = fc->levels;
+      for (const auto& lo : fc->lower)
+        part.lower.push_back(lo.size() == fc->mean.size() ? cut(lo) : lo);
+      for (const auto& hi : fc->upper)
+        part.upper.push_back(hi.size() == fc->mean.size() ? cut(hi) : hi);
+      Score(w, model, label, part);
+    }
+  }
+
+ private:
+  const SeriesView& view_;
+  std::span<const double> price_;
+  size_t series_;
+  const BacktestOptions& o_;
+  const WindowPlan& plan_;
+  SeriesBacktest* out_;
+};
+
+// One per-series model on one series: all windows (fit per window, or once when !refit).
+void RunModelOnSeries(const SeriesView& view, size_t model, const ModelInstance& inst,
+                      const BacktestOptions& o, const WindowPlan& plan,
+                      const WindowScorer& scorer) {
+  const std::string& label = inst.spec.label;
+  if (o.refit) {
+    for (int w = 0; w < o.windows; ++w) {
+      if (!plan.usable[static_cast<size_t>(w)]) continue;
+      const size_t cutoff = static_cast<size_t>(plan.cutoffs[static_cast<size_t>(w)]);
+      SeriesView train = view.Head(cutoff);
+      auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
+      if (!fitted.ok()) {
+        scorer.Fail(w, label, fitted.status());
+        continue;
+      }
+      const FutureRegressors future = FutureWithinSeries(view, cutoff);
       PredictRequest req{o.horizon, o.levels, &future};
       auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(req); });
       if (!fc.ok()) {
-        fail(w, fc.status());
+        scorer.Fail(w, label, fc.status());
         continue;
       }
-      score(w, *fc);
+      if (fc->mean.size() != static_cast<size_t>(o.horizon)) {
+        scorer.Fail(w, label,
+                    Status::Internal("model returned " + std::to_string(fc->mean.size()) +
+                                     " points for horizon " + std::to_string(o.horizon)));
+        continue;
+      }
+      scorer.Score(w, model, label, *fc);
     }
     return;
   }
   // No refit: one fit at the first usable cutoff, one forecast long enough for every window.
-  int first = -1, last = -1;
-  for (int w = 0; w < o.windows; ++w) {
-    if (!usable[static_cast<size_t>(w)]) continue;
-    if (first < 0) first = w;
-    last = w;
-  }
-  if (first < 0) return;
-  int64_t c0 = cutoffs[static_cast<size_t>(first)];
+  if (plan.first < 0) return;
+  int64_t c0 = plan.cutoffs[static_cast<size_t>(plan.first)];
   SeriesView train = view.Head(static_cast<size_t>(c0));
   auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
   const FutureRegressors future = FutureWithinSeries(view, static_cast<size_t>(c0));
-  PredictRequest req{static_cast<int>(cutoffs[static_cast<size_t>(last)] - c0 + h), o.levels,
-                     &future};
+  PredictRequest req{
+      static_cast<int>(plan.cutoffs[static_cast<size_t>(plan.last)] - c0 + o.horizon), o.levels,
+      &future};
   Result<Forecast> fc = fitted.ok()
                             ? internal::GuardModelCall([&] { return (*fitted)->Predict(req); })
                             : Result<Forecast>(fitted.status());
-  for (int w = first; w <= last; ++w) {
-    if (!usable[static_cast<size_t>(w)]) continue;
-    if (!fc.ok()) {
-      fail(w, fc.status());
-      continue;
-    }
-    if (fc->mean.size() != static_cast<size_t>(req.horizon)) {
-      fail(w, Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                               " points for horizon " + std::to_string(req.horizon)));
-      continue;
-    }
-    // Slice the window's steps out of the long forecast.
-    size_t off = static_cast<size_t>(cutoffs[static_cast<size_t>(w)] - c0);
-    auto cut = [&](const std::vector<double>& v) {
-      return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(off),
-                                 v.begin() + static_cast<std::ptrdiff_t>(off) + h);
+  if (fc.ok() && fc->mean.size() != static_cast<size_t>(req.horizon)) {
+    fc = Status::Internal("model returned " + std::to_string(fc->mean.size()) +
+                          " points for horizon " + std::to_string(req.horizon));
+  }
+  scorer.ScoreFromFirstCutoff(model, label, fc);
+}
+
+// Puts records and errors of one series in (window, model) order.
+void SortSeriesBacktest(std::span<const ModelInstance> models, SeriesBacktest* out) {
+  auto by_window_model = [](const auto& a, const auto& b) {
+    return std::pair(a.window, a.model) < std::pair(b.window, b.model);
+  };
+  std::stable_sort(out->records.begin(), out->records.end(), by_window_model);
+  std::stable_sort(out->errors.begin(), out->errors.end(), [&](const auto& a, const auto& b) {
+    auto pos = [&](const std::string& label) {
+      for (size_t j = 0; j < models.size(); ++j) {
+        if (models[j].spec.label == label) return j;
+      }
+      return models.size();
     };
-    Forecast part;
-    part.mean = cut(fc->mean);
-    part.levels = fc->levels;
-    for (const auto& lo : fc->lower)
-      part.lower.push_back(lo.size() == fc->mean.size() ? cut(lo) : lo);
-    for (const auto& hi : fc->upper)
-      part.upper.push_back(hi.size() == fc->mean.size() ? cut(hi) : hi);
-    score(w, part);
+    return std::pair(a.window, pos(a.model)) < std::pair(b.window, pos(b.model));
+  });
+}
+
+// The per-series models `which` of `models` on one series.
+SeriesBacktest BacktestSeriesModels(const SeriesView& view, std::span<const ModelInstance> models,
+                                    std::span<const size_t> which, const BacktestOptions& o,
+                                    std::span<const double> price, size_t series_index,
+                                    const WindowPlan& plan) {
+  SeriesBacktest out;
+  WindowScorer scorer(view, price, series_index, o, plan, &out);
+  for (size_t j : which) RunModelOnSeries(view, j, models[j], o, plan, scorer);
+  return out;
+}
+
+// A global model over every series: one fit per window on every series cut at its own
+// cutoff (refit), or one fit at each series' first usable cutoff (no refit).
+void RunGlobalModel(const Panel& panel, size_t model, const ModelInstance& inst,
+                    const BacktestOptions& o, const std::vector<WindowPlan>& plans,
+                    std::span<const std::span<const double>> prices, ThreadPool& pool,
+                    std::vector<SeriesBacktest>* outcomes) {
+  const size_t n = panel.num_series();
+  const std::string& label = inst.spec.label;
+  auto run_fit = [&](const std::vector<int64_t>& lengths, int horizon) -> Result<GlobalForecast> {
+    std::vector<FutureRegressors> futures(n);
+    std::vector<const FutureRegressors*> pointers(n);
+    for (size_t i = 0; i < n; ++i) {
+      futures[i] = FutureWithinSeries(panel.series(i), static_cast<size_t>(lengths[i]));
+      pointers[i] = &futures[i];
+    }
+    GlobalTrainingData data{&panel, lengths, false};
+    RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalFittedModel> fitted,
+                                internal::FitGlobal(*inst.global, data, pool));
+    GlobalPredictRequest request{horizon, o.levels, pointers};
+    return internal::PredictGlobal(*fitted, request, pool);
+  };
+  if (o.refit) {
+    for (int w = 0; w < o.windows; ++w) {
+      std::vector<int64_t> lengths(n, 0);
+      bool any = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (!plans[i].usable[static_cast<size_t>(w)]) continue;
+        lengths[i] = plans[i].cutoffs[static_cast<size_t>(w)];
+        any = true;
+      }
+      if (!any) continue;
+      Result<GlobalForecast> fc = run_fit(lengths, o.horizon);
+      for (size_t i = 0; i < n; ++i) {
+        if (!plans[i].usable[static_cast<size_t>(w)]) continue;
+        SeriesView view = panel.series(i);
+        WindowScorer scorer(view, prices[i], i, o, plans[i], &(*outcomes)[i]);
+        if (!fc.ok()) {
+          scorer.Fail(w, label, fc.status());
+        } else if (!fc->status[i].ok()) {
+          scorer.Fail(w, label, fc->status[i]);
+        } else {
+          scorer.Score(w, model, label, fc->forecasts[i]);
+        }
+      }
+    }
+    return;
+  }
+  std::vector<int64_t> lengths(n, 0);
+  int horizon = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const WindowPlan& p = plans[i];
+    if (p.first < 0) continue;
+    lengths[i] = p.cutoffs[static_cast<size_t>(p.first)];
+    horizon = std::max<int>(
+        horizon, static_cast<int>(p.cutoffs[static_cast<size_t>(p.last)] - lengths[i] + o.horizon));
+  }
+  if (horizon == 0) return;
+  Result<GlobalForecast> fc = run_fit(lengths, horizon);
+  for (size_t i = 0; i < n; ++i) {
+    if (plans[i].first < 0) continue;
+    SeriesView view = panel.series(i);
+    WindowScorer scorer(view, prices[i], i, o, plans[i], &(*outcomes)[i]);
+    if (!fc.ok()) {
+      scorer.ScoreFromFirstCutoff(model, label, fc.status());
+    } else if (!fc->status[i].ok()) {
+      scorer.ScoreFromFirstCutoff(model, label, fc->status[i]);
+    } else {
+      scorer.ScoreFromFirstCutoff(model, label, std::move(fc->forecasts[i]));
+    }
   }
 }
 
@@ -207,53 +388,13 @@ std::string FormatCell(double v) {
 SeriesBacktest BacktestSeries(const SeriesView& view, std::span<const ModelInstance> models,
                               const BacktestOptions& o, std::span<const double> price,
                               size_t series_index) {
-  SeriesBacktest out;
-  const int64_t n = static_cast<int64_t>(view.y.size());
-  std::vector<int64_t> cutoffs(static_cast<size_t>(o.windows));
-  std::vector<bool> usable(static_cast<size_t>(o.windows), false);
-  for (int w = 0; w < o.windows; ++w) {
-    int64_t c = n - o.horizon - static_cast<int64_t>(o.windows - 1 - w) * o.step;
-    cutoffs[static_cast<size_t>(w)] = c;
-    if (c < o.min_train_length) {
-      out.skipped.push_back(BacktestIssue{
-          std::string(view.id), w, "",
-          Status::DataError("series '" + std::string(view.id) + "' has " + std::to_string(n) +
-                            " observations; window " + std::to_string(w) + " needs at least " +
-                            std::to_string(o.min_train_length + o.horizon +
-                                           static_cast<int64_t>(o.windows - 1 - w) * o.step) +
-                            " (min_train_length + horizon + later windows x step)")});
-      continue;
-    }
-    bool any_actual = false;
-    for (int64_t t = c; t < c + o.horizon; ++t) {
-      if (!std::isnan(view.y[static_cast<size_t>(t)])) any_actual = true;
-    }
-    if (!any_actual) {
-      out.skipped.push_back(BacktestIssue{
-          std::string(view.id), w, "",
-          Status::DataError("series '" + std::string(view.id) + "', window " + std::to_string(w) +
-                            ": every actual of the test part is missing")});
-      continue;
-    }
-    usable[static_cast<size_t>(w)] = true;
-  }
-  for (size_t j = 0; j < models.size(); ++j) {
-    RunModelOnSeries(view, price, series_index, j, models[j], o, cutoffs, usable, &out);
-  }
-  // Records and errors come per model; put them in (window, model) order.
-  auto by_window_model = [](const auto& a, const auto& b) {
-    return std::pair(a.window, a.model) < std::pair(b.window, b.model);
-  };
-  std::stable_sort(out.records.begin(), out.records.end(), by_window_model);
-  std::stable_sort(out.errors.begin(), out.errors.end(), [&](const auto& a, const auto& b) {
-    auto pos = [&](const std::string& label) {
-      for (size_t j = 0; j < models.size(); ++j) {
-        if (models[j].spec.label == label) return j;
-      }
-      return models.size();
-    };
-    return std::pair(a.window, pos(a.model)) < std::pair(b.window, pos(b.model));
-  });
+  std::vector<BacktestIssue> skipped;
+  WindowPlan plan = PlanWindows(view, o, &skipped);
+  std::vector<size_t> all(models.size());
+  for (size_t j = 0; j < models.size(); ++j) all[j] = j;
+  SeriesBacktest out = BacktestSeriesModels(view, models, all, o, price, series_index, plan);
+  out.skipped = std::move(skipped);
+  SortSeriesBacktest(models, &out);
   return out;
 }
 
@@ -273,14 +414,25 @@ Result<BacktestResult> RunBacktest(const Panel& panel, std::span<const ModelInst
   const size_t n_series = panel.num_series();
   for (size_t i = 0; i < n_series; ++i) result.series_ids.emplace_back(panel.id(i));
 
+  std::vector<size_t> local, global;
+  for (size_t j = 0; j < models.size(); ++j) (models[j].global ? global : local).push_back(j);
+  std::vector<std::span<const double>> prices(n_series);
+  if (price_col) {
+    for (size_t i = 0; i < n_series; ++i) prices[i] = panel.exog(*price_col, i);
+  }
   std::vector<SeriesBacktest> outcomes(n_series);
+  std::vector<WindowPlan> plans(n_series);
   internal::ProgressCounter progress(o.progress, n_series);
   pool.ParallelFor(n_series, [&](size_t i) {
-    std::span<const double> price;
-    if (price_col) price = panel.exog(*price_col, i);
-    outcomes[i] = BacktestSeries(panel.series(i), models, o, price, i);
+    std::vector<BacktestIssue> skipped;
+    SeriesView view = panel.series(i);
+    plans[i] = PlanWindows(view, o, &skipped);
+    outcomes[i] = BacktestSeriesModels(view, models, local, o, prices[i], i, plans[i]);
+    outcomes[i].skipped = std::move(skipped);
     progress.Tick();
   });
+  for (size_t j : global) RunGlobalModel(panel, j, models[j], o, plans, prices, pool, &outcomes);
+  for (auto& out : outcomes) SortSeriesBacktest(models, &out);
 
   for (auto& out : outcomes) {
     if (!out.errors.empty() && o.on_error == OnModelError::kFail) return out.errors.front().status;

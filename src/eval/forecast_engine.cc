@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "global_support.h"
 #include "progress.h"
 
 namespace retailcast::eval {
@@ -94,6 +95,12 @@ Result<std::vector<ModelInstance>> InstantiateModels(const ModelRegistry& regist
     RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<Estimator> est,
                                 registry.Create(spec.name, spec.params));
     inst.estimator = std::move(est);
+    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec.name));
+    if (entry->is_global()) {
+      RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalEstimator> global,
+                                  registry.CreateGlobal(spec.name, spec.params));
+      inst.global = std::move(global);
+    }
     out.push_back(std::move(inst));
   }
   RETAILCAST_RETURN_IF_ERROR(ValidateModels(out));
@@ -182,10 +189,13 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
   const size_t n_series = panel.num_series();
   const size_t n_models = models.size();
   std::vector<PairResult> results(n_series * n_models);
+  std::vector<size_t> local, global;
+  for (size_t j = 0; j < n_models; ++j) (models[j].global ? global : local).push_back(j);
   internal::ProgressCounter progress(options.progress, results.size());
-  pool.ParallelFor(results.size(), [&](size_t k) {
-    size_t i = k / n_models, j = k % n_models;
-    PairResult& out = results[k];
+  if (options.future != nullptr) options.future->BuildIdIndex();
+  pool.ParallelFor(n_series * local.size(), [&](size_t k) {
+    size_t i = k / local.size(), j = local[k % local.size()];
+    PairResult& out = results[i * n_models + j];
     if (panel.length(i) == 0) {
       out.status = Status::DataError("series has no observations");
     } else {
@@ -215,6 +225,44 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
     progress.Tick();
   });
   ForecastRun run;
+  if (!global.empty()) {
+    internal::PanelFutures futures;
+    if (options.future != nullptr) {
+      std::vector<std::string_view> ids(n_series);
+      std::vector<Date> lasts(n_series);
+      for (size_t i = 0; i < n_series; ++i) {
+        ids[i] = panel.id(i);
+        lasts[i] = panel.end(i);
+      }
+      internal::FuturesFromPanel(*options.future, ids, lasts, options.request.horizon, pool,
+                                 &futures);
+    }
+    GlobalPredictRequest request{options.request.horizon, options.request.levels, futures.pointers};
+    for (size_t j : global) {
+      auto fit_and_predict = [&]() -> Result<GlobalForecast> {
+        GlobalTrainingData data{&panel, {}, false};
+        RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalFittedModel> fitted,
+                                    internal::FitGlobal(*models[j].global, data, pool));
+        std::vector<FeatureImportance> importance = fitted->Importance();
+        if (!importance.empty()) {
+          run.importance.push_back({models[j].spec.label, std::move(importance)});
+        }
+        return internal::PredictGlobal(*fitted, request, pool);
+      };
+      Result<GlobalForecast> fc = fit_and_predict();
+      for (size_t i = 0; i < n_series; ++i) {
+        PairResult& out = results[i * n_models + j];
+        if (!fc.ok()) {
+          out.status = fc.status();
+        } else if (!fc->status[i].ok()) {
+          out.status = std::move(fc->status[i]);
+        } else {
+          out.forecast = std::move(fc->forecasts[i]);
+        }
+        progress.Tick();
+      }
+    }
+  }
   run.table.levels = options.request.levels;
   run.table.rows.reserve(results.size() * static_cast<size_t>(options.request.horizon));
   for (size_t k = 0; k < results.size(); ++k) {

@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "global_support.h"
 #include "progress.h"
 
 namespace retailcast::eval {
@@ -72,6 +73,14 @@ std::string TrainedModelSet::Serialize() const {
                                    : std::string_view(s.status[j].message()));
     }
   }
+  uint64_t n_global = 0;
+  for (const auto& g : global_states_) n_global += g.empty() ? 0 : 1;
+  w.PutU64(n_global);
+  for (size_t j = 0; j < global_states_.size(); ++j) {
+    if (global_states_[j].empty()) continue;
+    w.PutU64(j);
+    w.PutString(global_states_[j]);
+  }
   return w.Release();
 }
 
@@ -85,7 +94,7 @@ Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
   }
   uint64_t version = 0;
   if (!r.GetU64(&version).ok()) return Corrupt("truncated after the magic");
-  if (version != kModelSetFormatVersion) {
+  if (version != 1 && version != kModelSetFormatVersion) {
     return Status::DataError("model set format version " + std::to_string(version) +
                              " is not supported (this build reads version " +
                              std::to_string(kModelSetFormatVersion) + ")");
@@ -120,7 +129,14 @@ Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
       if (code > static_cast<uint64_t>(StatusCode::kInternal)) {
         return Corrupt("bad status code " + std::to_string(code) + " in " + where);
       }
-      if (code == 0) {
+      if (code == 0 && m.global) {
+        if (!payload.empty()) {
+          return Corrupt(where + ", model '" + m.spec.label +
+                         "': a global model has no per-series state");
+        }
+        s.status.push_back(Status::Ok());
+        s.state.emplace_back();
+      } else if (code == 0) {
         // Load once so a damaged state is reported now, not at forecast time.
         ByteReader state(payload);
         auto loaded = internal::GuardModelCall([&] { return m.estimator->Load(state); });
@@ -139,8 +155,48 @@ Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
     }
     series.push_back(std::move(s));
   }
-  if (!r.at_end()) return Corrupt("unexpected bytes after the last series record");
-  return TrainedModelSet(std::move(models), std::move(series));
+  std::vector<std::string> global_states(models.size());
+  if (version >= 2) {
+    uint64_t n_global = 0;
+    if (!r.GetU64(&n_global).ok()) return Corrupt("truncated before the global model states");
+    for (uint64_t g = 0; g < n_global; ++g) {
+      uint64_t j = 0;
+      std::string state;
+      if (!r.GetU64(&j).ok() || !r.GetString(&state).ok()) {
+        return Corrupt("truncated in global model state " + std::to_string(g + 1));
+      }
+      if (j >= models.size() || !models[j].global || !global_states[j].empty() || state.empty()) {
+        return Corrupt("global model state " + std::to_string(g + 1) + " names model position " +
+                       std::to_string(j) +
+                       ", which is not a global model of the set or has a state already");
+      }
+      ByteReader in(state);
+      auto loaded = internal::GuardModelCall([&] { return models[j].global->Load(in); });
+      if (!loaded.ok()) {
+        return Corrupt("model '" + models[j].spec.label + "': " + loaded.status().message());
+      }
+      if (!in.at_end()) {
+        return Corrupt("model '" + models[j].spec.label + "': trailing bytes in its state");
+      }
+      if ((*loaded)->num_series() != series.size()) {
+        return Corrupt("model '" + models[j].spec.label + "' holds " +
+                       std::to_string((*loaded)->num_series()) + " series, the set " +
+                       std::to_string(series.size()));
+      }
+      global_states[j] = std::move(state);
+    }
+  }
+  for (size_t j = 0; j < models.size(); ++j) {
+    if (!models[j].global || !global_states[j].empty()) continue;
+    for (const auto& s : series) {
+      if (s.status[j].ok()) {
+        return Corrupt("global model '" + models[j].spec.label + "' has fitted series ('" +
+                       s.unique_id + "') but no state");
+      }
+    }
+  }
+  if (!r.at_end()) return Corrupt("unexpected bytes after the last record");
+  return TrainedModelSet(std::move(models), std::move(series), std::move(global_states));
 }
 
 Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
@@ -149,9 +205,12 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
   const size_t n_series = panel.num_series(), n_models = models.size();
   std::vector<Status> status(n_series * n_models);
   std::vector<std::string> state(n_series * n_models);
+  std::vector<size_t> local, global;
+  for (size_t j = 0; j < n_models; ++j) (models[j].global ? global : local).push_back(j);
   internal::ProgressCounter progress(options.progress, status.size());
-  pool.ParallelFor(status.size(), [&](size_t k) {
-    size_t i = k / n_models, j = k % n_models;
+  pool.ParallelFor(n_series * local.size(), [&](size_t q) {
+    size_t i = q / local.size(), j = local[q % local.size()];
+    size_t k = i * n_models + j;
     if (panel.length(i) == 0) {
       status[k] = Status::DataError("series has no observations");
     } else {
@@ -167,6 +226,25 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
     }
     progress.Tick();
   });
+  std::vector<std::string> global_states(n_models);
+  for (size_t j : global) {
+    GlobalTrainingData data{&panel, {}, false};
+    auto fitted = internal::FitGlobal(*models[j].global, data, pool);
+    if (fitted.ok()) {
+      ByteWriter w;
+      (*fitted)->Save(w);
+      global_states[j] = w.Release();
+    }
+    for (size_t i = 0; i < n_series; ++i) {
+      size_t k = i * n_models + j;
+      if (!fitted.ok()) {
+        status[k] = fitted.status();
+      } else if (panel.length(i) == 0) {
+        status[k] = Status::DataError("series has no observations");
+      }
+      progress.Tick();
+    }
+  }
   std::vector<TrainedSeries> series(n_series);
   for (size_t i = 0; i < n_series; ++i) {
     TrainedSeries& s = series[i];
@@ -183,7 +261,7 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
       s.state.push_back(std::move(state[k]));
     }
   }
-  return TrainedModelSet(std::move(models), std::move(series));
+  return TrainedModelSet(std::move(models), std::move(series), std::move(global_states));
 }
 
 Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& options,
@@ -194,9 +272,13 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
   const size_t n_models = models.size();
   std::vector<Status> status(series.size() * n_models);
   std::vector<Forecast> forecasts(status.size());
+  std::vector<size_t> local, global;
+  for (size_t j = 0; j < n_models; ++j) (models[j].global ? global : local).push_back(j);
   internal::ProgressCounter progress(options.progress, status.size());
-  pool.ParallelFor(status.size(), [&](size_t k) {
-    size_t i = k / n_models, j = k % n_models;
+  if (options.future != nullptr) options.future->BuildIdIndex();
+  pool.ParallelFor(series.size() * local.size(), [&](size_t q) {
+    size_t i = q / local.size(), j = local[q % local.size()];
+    size_t k = i * n_models + j;
     const TrainedSeries& s = series[i];
     if (!s.status[j].ok()) {
       status[k] = s.status[j];
@@ -222,6 +304,53 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
     }
     progress.Tick();
   });
+  if (!global.empty()) {
+    internal::PanelFutures futures;
+    if (options.future != nullptr) {
+      std::vector<std::string_view> ids(series.size());
+      std::vector<Date> lasts(series.size());
+      for (size_t i = 0; i < series.size(); ++i) {
+        ids[i] = series[i].unique_id;
+        lasts[i] = series[i].last_date;
+      }
+      internal::FuturesFromPanel(*options.future, ids, lasts, options.request.horizon, pool,
+                                 &futures);
+    }
+    GlobalPredictRequest request{options.request.horizon, options.request.levels, futures.pointers};
+    for (size_t j : global) {
+      auto load_and_predict = [&]() -> Result<GlobalForecast> {
+        const std::string& bytes = set.global_states()[j];
+        if (bytes.empty()) return Status::FailedPrecondition("the model has no fitted state");
+        ByteReader in(bytes);
+        RETAILCAST_ASSIGN_OR_RETURN(
+            std::unique_ptr<GlobalFittedModel> fitted,
+            internal::GuardModelCall([&] { return models[j].global->Load(in); }));
+        if (fitted->num_series() != series.size()) {
+          return Status::DataError("the saved global model holds " +
+                                   std::to_string(fitted->num_series()) + " series, the set " +
+                                   std::to_string(series.size()));
+        }
+        return internal::PredictGlobal(*fitted, request, pool);
+      };
+      Result<GlobalForecast> fc = Status::Internal("not run");
+      bool any = false;
+      for (const auto& s : series) any = any || s.status[j].ok();
+      if (any) fc = load_and_predict();
+      for (size_t i = 0; i < series.size(); ++i) {
+        size_t k = i * n_models + j;
+        if (!series[i].status[j].ok()) {
+          status[k] = series[i].status[j];
+        } else if (!fc.ok()) {
+          status[k] = fc.status();
+        } else if (!fc->status[i].ok()) {
+          status[k] = std::move(fc->status[i]);
+        } else {
+          forecasts[k] = std::move(fc->forecasts[i]);
+        }
+        progress.Tick();
+      }
+    }
+  }
   ForecastRun run;
   run.table.levels = options.request.levels;
   for (size_t k = 0; k < status.size(); ++k) {

@@ -74,4 +74,18 @@ Result<std::unique_ptr<Estimator>> ModelRegistry::Create(std::string_view name,
   return Create(name, kv);
 }
 
+Result<std::unique_ptr<GlobalEstimator>> ModelRegistry::CreateGlobal(
+    std::string_view name, const ParamValues& params) const {
+  RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, Find(name));
+  if (!entry->is_global()) {
+    return Status::InvalidArgument(Owner(name) +
+                                   " is a per-series model; it has no global form (use Create)");
+  }
+  std::vector<std::pair<std::string, std::string>> kv;
+  kv.reserve(params.values().size());
+  for (const auto& [key, value] : params.values()) kv.emplace_back(key, ValueText(value));
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues values, ParseParams(entry->spec, kv, Owner(name)));
+  return entry->global_factory(values);
+}
+
 }  // namespace retailcast

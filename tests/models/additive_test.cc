@@ -547,8 +547,8 @@ TEST(AdditiveTest, CountAwareIntervalsNeverGoBelowZero) {
   double lowest = 0;
   for (double v : normal.lower[1]) lowest = std::min(lowest, v);
   EXPECT_LT(lowest, 0);
-  const Forecast counts =
-      FitPredict(*Make({{"count_aware", "true"}}), s, PredictRequest{28, {80, 95}});
+  const Forecast counts = FitPredict(*Make({{"count_aware", "true"}, {"non_negative", "false"}}), s,
+                                     PredictRequest{28, {80, 95}});
   for (size_t t = 0; t < 28; ++t) {
     EXPECT_GE(counts.lower[1][t], 0) << t;
     EXPECT_GE(counts.mean[t], 0) << t;

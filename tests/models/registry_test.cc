@@ -39,9 +39,10 @@ ModelEntry NullEntry(std::string name) {
 TEST(ModelRegistryTest, BuiltinNamesInTableOrder) {
   EXPECT_EQ(BuiltinRegistry().names(),
             (std::vector<std::string>{
-                "naive",      "snaive", "mean",  "drift",      "window_average", "auto_ets", "ets",
-                "auto_arima", "arima",  "theta", "auto_theta", "croston",        "sba",      "tsb",
-                "adida",      "imapa",  "mstl",  "additive",   "combo",          "auto"}));
+                "naive", "snaive",     "mean",  "drift", "window_average", "auto_ets",
+                "ets",   "auto_arima", "arima", "theta", "auto_theta",     "croston",
+                "sba",   "tsb",        "adida", "imapa", "mstl",           "additive",
+                "gbm",   "mlp",        "lstm",  "combo", "auto",           "ensemble"}));
   EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());
 }
 
