@@ -57,7 +57,7 @@ inline Panel WeeklyPanel(size_t n, size_t length = 70) {
              static_cast<double>((t * 7 + i * 3) % 11);
     }
     if (i == 1 && length > 5) y[3] = std::nan("");
-    char id[16];
+    char id[24];
     std::snprintf(id, sizeof id, "s%02zu", i);
     p.AddSeries(id, Date::FromYmd(2011, 1, 7), y);
   }
