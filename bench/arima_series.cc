@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "retailcast/catalog.h"
 #include "retailcast/long_csv.h"
 #include "retailcast/model.h"
-#include "retailcast/catalog.h"
 #include "retailcast/registry.h"
 
 namespace {

@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/arima_core.h"
 #include "bench_util.h"
+#include "models/arima_core.h"
 #include "retailcast/catalog.h"
 #include "retailcast/registry.h"
 #include "retailcast/rng.h"
