@@ -231,6 +231,14 @@ void Server::Impl::Install() {
   // The library's API hands over a raw pointer it deletes itself.
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_tcp_nodelay(true);
+  // The library's default also sets SO_REUSEPORT, with which a second server (another
+  // `retailcast serve`, or a test running beside this one) binds the same port without an
+  // error and the kernel splits the connections between the two. SO_REUSEADDR alone still
+  // lets a restarted server bind while old connections linger in TIME_WAIT.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   s.set_keep_alive_max_count(static_cast<size_t>(options.keep_alive_max_requests));
   s.set_keep_alive_timeout(options.keep_alive_timeout_s);
   s.set_read_timeout(options.read_timeout_s, 0);

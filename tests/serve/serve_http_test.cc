@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -44,6 +45,7 @@ class ServeHttpTest : public testing::TempDirTest {
   ServerOptions Options() const {
     ServerOptions o;
     o.store_path = store_path_;
+    o.port = 0;  // a free port: tests run beside each other
     o.threads = 8;
     o.server_secret = testing::kTestSecret;
     o.access_log = "";
@@ -731,7 +733,8 @@ TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
   testing::SaveTrained(*db_, "weekly", panel_, "naive", 0, true);
   std::mutex mu;
   std::condition_variable cv;
-  int inside = 0;
+  int inside = 0;    // requests held in their handlers
+  int answered = 0;  // client calls that returned
   bool release = false;
   ServerOptions o = Options();
   o.before_handle = [&](std::string_view route) {
@@ -756,31 +759,44 @@ TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
   std::vector<std::thread> clients;
   for (int i = 0; i < kInFlight; ++i) {
     clients.emplace_back([&, i] {
-      replies[static_cast<size_t>(i)] =
-          Client(port).PostJson("/v1/forecast", StoredRequest({"s00"}), Key(Role::kReader));
+      Reply r = Client(port).PostJson("/v1/forecast", StoredRequest({"s00"}), Key(Role::kReader));
+      std::lock_guard lock(mu);
+      replies[static_cast<size_t>(i)] = std::move(r);
+      ++answered;
+      cv.notify_all();
     });
   }
+  // Every request must be held before the shutdown. A request that never reaches its handler
+  // (its client call returned early) must fail the test with its reply, not hang it.
+  bool all_held = false;
   {
     std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return inside == kInFlight; });
+    all_held = cv.wait_for(lock, std::chrono::seconds(60), [&] {
+      return inside == kInFlight || answered > 0;
+    }) && inside == kInFlight;
   }
-  server->Shutdown();
-  // The listener is closed, but the four requests are held inside their handlers: Run cannot
-  // have returned.
-  EXPECT_FALSE(run_returned.load());
-  EXPECT_EQ(Client(port).Get("/healthz").status, 0);
+  if (all_held) {
+    server->Shutdown();
+    // The listener is closed, but the four requests are held inside their handlers: Run
+    // cannot have returned.
+    EXPECT_FALSE(run_returned.load());
+    EXPECT_EQ(Client(port).Get("/healthz").status, 0);
+  }
   {
     std::lock_guard lock(mu);
     release = true;
   }
   cv.notify_all();
   for (auto& t : clients) t.join();
+  if (!all_held) server->Shutdown();
   runner.join();
   EXPECT_TRUE(run_status.ok()) << run_status.ToString();
-  for (const Reply& r : replies) {
-    EXPECT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.json["forecasts"].size(), 1u);
+  for (size_t i = 0; i < replies.size(); ++i) {
+    EXPECT_EQ(replies[i].status, 200) << "request " << i << " of " << kInFlight << " (" << inside
+                                      << " reached the handler): " << replies[i].body;
+    EXPECT_EQ(replies[i].json["forecasts"].size(), 1u);
   }
+  ASSERT_TRUE(all_held) << inside << " of " << kInFlight << " requests reached the handler";
 }
 
 TEST_F(ServeHttpTest, ShutdownBeforeRunReturnsAtOnce) {
@@ -789,6 +805,20 @@ TEST_F(ServeHttpTest, ShutdownBeforeRunReturnsAtOnce) {
   (*created)->Shutdown();
   EXPECT_TRUE((*created)->Run().ok());
   EXPECT_EQ((*created)->Run().code(), StatusCode::kFailedPrecondition);
+}
+
+// Two servers must never share a port: with SO_REUSEPORT the kernel would split the
+// connections between them (an old and a new version answering at random).
+TEST_F(ServeHttpTest, SecondServerOnABusyPortIsRefused) {
+  auto first = Server::Create(Options());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ServerOptions o = Options();
+  o.port = (*first)->port();
+  auto second = Server::Create(o);
+  ASSERT_FALSE(second.ok()) << "a second server bound the busy port " << o.port;
+  EXPECT_EQ(second.status().code(), StatusCode::kIoError);
+  EXPECT_NE(second.status().message().find(std::to_string(o.port)), std::string::npos)
+      << second.status().message();
 }
 
 TEST_F(ServeHttpTest, BadOptionsAreRefusedAtCreate) {

@@ -231,6 +231,7 @@ inline Reply ToReply(const httplib::Result& r) {
 class Client {
  public:
   explicit Client(int port) : http_("127.0.0.1", port) {
+    http_.set_connection_timeout(30, 0);
     http_.set_read_timeout(60, 0);
     http_.set_write_timeout(60, 0);
   }
