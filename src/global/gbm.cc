@@ -3,7 +3,9 @@
 // accuracy competition (Makridakis, Spiliotis & Assimakopoulos 2022; there LightGBM with
 // Tweedie loss).
 //
-// Objectives (scaled target y / scale): tweedie (the default; reg:tweedie, log link, variance
+// Objectives (scaled target y / scale): auto (the default: tweedie when no training target is
+// negative, squared_error when some are, as in sales net of returns), tweedie (reg:tweedie,
+// log link, variance
 // power p: the compound Poisson-gamma of intermittent unit sales, Zhou, Yang & Qian 2019, and
 // the M5 winners' loss), poisson (count:poisson), squared_error (the conditional mean),
 // absolute_error (reg:absoluteerror: leaves set to the median of their residuals, so the
@@ -40,10 +42,10 @@ namespace {
 
 constexpr uint64_t kLearnerVersion = 1;
 
-enum class Objective : uint8_t { kAbsolute, kSquared, kTweedie, kPoisson, kQuantile };
+enum class Objective : uint8_t { kAbsolute, kSquared, kTweedie, kPoisson, kQuantile, kAuto };
 
 struct GbmOptions {
-  Objective objective = Objective::kTweedie;
+  Objective objective = Objective::kAuto;
   double tweedie_power = 1.2;
   double quantile_alpha = 0.5;
   int trees = 500;
@@ -66,7 +68,26 @@ Objective ParseObjective(const std::string& s) {
   if (s == "absolute_error") return Objective::kAbsolute;
   if (s == "poisson") return Objective::kPoisson;
   if (s == "quantile") return Objective::kQuantile;
-  return Objective::kTweedie;
+  if (s == "tweedie") return Objective::kTweedie;
+  return Objective::kAuto;
+}
+
+// The objective one learner trains with: auto resolved on its targets. The log-link losses
+// are undefined for a negative target (XGBoost stops with an internal check), so asking for
+// one on such data is a DataError that says what to do instead.
+Result<Objective> ObjectiveFor(Objective asked, const float* y, size_t n) {
+  size_t negative = 0;
+  for (size_t r = 0; r < n; ++r) negative += y[r] < 0 ? 1 : 0;
+  if (asked == Objective::kAuto) return negative > 0 ? Objective::kSquared : Objective::kTweedie;
+  if (negative > 0 && (asked == Objective::kTweedie || asked == Objective::kPoisson)) {
+    return Status::DataError(
+        std::string(kGbmName) +
+        ": objective=" + (asked == Objective::kTweedie ? "tweedie" : "poisson") +
+        " needs targets >= 0, but " + std::to_string(negative) + " of the " + std::to_string(n) +
+        " training rows are negative (returns?); use objective=auto or squared_error, or "
+        "load the data with --negatives clip");
+  }
+  return asked;
 }
 
 // The gradient and hessian of the pinball loss at quantile tau (unit hessian: each leaf moves
@@ -168,17 +189,19 @@ class GbmKind final : public LearnerKind {
     }
     std::vector<const xgb::DMatrix*> cache = {&fit};
     if (has_valid) cache.push_back(&valid);
+    RETAILCAST_ASSIGN_OR_RETURN(const Objective objective,
+                                ObjectiveFor(o_.objective, set.y, set.n));
     RETAILCAST_ASSIGN_OR_RETURN(xgb::Booster booster, xgb::Booster::Create(cache));
-    RETAILCAST_RETURN_IF_ERROR(Configure(&booster, set.y, set.n_fit, seed, threads));
+    RETAILCAST_RETURN_IF_ERROR(Configure(&booster, objective, set.y, set.n_fit, seed, threads));
     // Boost with early stopping on the validation rows.
     int best = o_.trees;
     double best_metric = std::numeric_limits<double>::infinity();
     std::vector<float> pred, grad, hess;
     for (int it = 0; it < o_.trees; ++it) {
-      RETAILCAST_RETURN_IF_ERROR(Round(&booster, fit, set.y, it, &pred, &grad, &hess));
+      RETAILCAST_RETURN_IF_ERROR(Round(&booster, objective, fit, set.y, it, &pred, &grad, &hess));
       if (!has_valid) continue;
       double metric = 0;
-      if (o_.objective == Objective::kQuantile) {
+      if (objective == Objective::kQuantile) {
         RETAILCAST_RETURN_IF_ERROR(booster.PredictMatrix(valid, false, false, &pred));
         metric = Pinball(pred, set.y + set.n_fit, o_.quantile_alpha);
       } else {
@@ -197,9 +220,9 @@ class GbmKind final : public LearnerKind {
     if (has_valid && o_.refit) {
       RETAILCAST_RETURN_IF_ERROR(all.Init(set.x, set.n, w, set.y, types, threads));
       RETAILCAST_ASSIGN_OR_RETURN(booster, xgb::Booster::Create({&all}));
-      RETAILCAST_RETURN_IF_ERROR(Configure(&booster, set.y, set.n, seed, threads));
+      RETAILCAST_RETURN_IF_ERROR(Configure(&booster, objective, set.y, set.n, seed, threads));
       for (int it = 0; it < best; ++it) {
-        RETAILCAST_RETURN_IF_ERROR(Round(&booster, all, set.y, it, &pred, &grad, &hess));
+        RETAILCAST_RETURN_IF_ERROR(Round(&booster, objective, all, set.y, it, &pred, &grad, &hess));
       }
       final_rows = &all;
       final_n = set.n;
@@ -291,13 +314,14 @@ class GbmKind final : public LearnerKind {
     return Status::Ok();
   }
 
-  Status Configure(xgb::Booster* b, const float* y, size_t n, uint64_t seed, int threads) const {
+  Status Configure(xgb::Booster* b, Objective objective, const float* y, size_t n, uint64_t seed,
+                   int threads) const {
     RETAILCAST_RETURN_IF_ERROR(SetCommon(b, seed, threads));
     double mean = 0;
     for (size_t r = 0; r < n; ++r) mean += y[r];
     mean = n > 0 ? mean / static_cast<double>(n) : 0;
     char base[40];
-    switch (o_.objective) {
+    switch (objective) {
       case Objective::kAbsolute:
         RETAILCAST_RETURN_IF_ERROR(b->SetParam("objective", "reg:absoluteerror"));
         RETAILCAST_RETURN_IF_ERROR(b->SetParam("eval_metric", "mae"));
@@ -322,6 +346,7 @@ class GbmKind final : public LearnerKind {
         std::snprintf(base, sizeof base, "%.9g", std::max(mean, 1e-6));
         break;
       case Objective::kQuantile:
+      case Objective::kAuto:  // resolved by ObjectiveFor before
         RETAILCAST_RETURN_IF_ERROR(b->SetParam("objective", "reg:squarederror"));
         std::snprintf(base, sizeof base, "%.9g", MedianOf(y, n));
         break;
@@ -329,9 +354,9 @@ class GbmKind final : public LearnerKind {
     return b->SetParam("base_score", base);
   }
 
-  Status Round(xgb::Booster* b, const xgb::DMatrix& m, const float* y, int it,
+  Status Round(xgb::Booster* b, Objective objective, const xgb::DMatrix& m, const float* y, int it,
                std::vector<float>* pred, std::vector<float>* grad, std::vector<float>* hess) const {
-    if (o_.objective != Objective::kQuantile) return b->UpdateOneIter(it, m);
+    if (objective != Objective::kQuantile) return b->UpdateOneIter(it, m);
     RETAILCAST_RETURN_IF_ERROR(b->PredictMatrix(m, true, true, pred));
     PinballGradient(*pred, y, o_.quantile_alpha, grad, hess);
     return b->BoostOneIter(m, grad, hess);
@@ -370,10 +395,11 @@ std::vector<double> Taus(const RowModelOptions& o) {
 ParamSpec GbmSpec() {
   using T = ParamType;
   ParamSpec spec = {
-      Def("objective", T::kString, "tweedie", 0, 0,
-          "loss on the scaled target: tweedie / poisson (unit sales, log link), squared_error "
-          "(mean), absolute_error (median), quantile (pinball at quantile_alpha)",
-          {"tweedie", "poisson", "squared_error", "absolute_error", "quantile"}),
+      Def("objective", T::kString, "auto", 0, 0,
+          "loss on the scaled target: tweedie / poisson (unit sales, log link; targets >= 0), "
+          "squared_error (mean), absolute_error (median), quantile (pinball at "
+          "quantile_alpha); auto = tweedie, or squared_error when some target is negative",
+          {"auto", "tweedie", "poisson", "squared_error", "absolute_error", "quantile"}),
       Def("tweedie_power", T::kDouble, "1.2", 1.01, 1.99,
           "objective=tweedie: variance power p (1 = Poisson, 2 = gamma)"),
       Def("quantile_alpha", T::kDouble, "0.5", 0.001, 0.999,

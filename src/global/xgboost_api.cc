@@ -133,6 +133,12 @@ Result<double> Booster::Eval(int iter, const DMatrix& m) const {
   DMatrixHandle handles[1] = {m.get()};
   const char* names[1] = {"valid"};
   const char* text = nullptr;
+  // XGBoost 1.7's parameterised metrics build their names in a function-local static string
+  // (EvalTweedieNLogLik::Name, for one), so two boosters evaluating at once on different
+  // threads free each other's buffer: a heap use-after-free found by ASan when gbm models
+  // were trained side by side. Evaluation is once per boosting round; one lock costs nothing.
+  static std::mutex eval_mu;
+  std::lock_guard lock(eval_mu);
   RETAILCAST_RETURN_IF_ERROR(
       Check(XGBoosterEvalOneIter(h_, iter, handles, names, 1, &text), "evaluation"));
   // "[12]\tvalid-mae:0.4321"

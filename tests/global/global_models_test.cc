@@ -223,6 +223,61 @@ TEST(GbmTest, DirectStrategyCoversOnlyItsHorizonAndBadParamsAreErrors) {
   EXPECT_EQ(Models("mlp", {"hidden=64 0"}).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Sales net of returns go below zero (Walmart's store-department series do): the default
+// objective falls back from tweedie to squared_error there, and asking for a log-link loss
+// is a DataError that names the negative rows, not an internal XGBoost failure.
+TEST(GbmTest, NegativeTargetsPickSquaredErrorOrAreNamed) {
+  Panel p = MakePanel(4, 120);
+  for (size_t i = 0; i < p.num_series(); ++i) {
+    auto y = p.mutable_values(i);
+    for (size_t t = 3; t < y.size(); t += 17) y[t] = -2;  // returns
+  }
+  Holdout h = Split(p);
+  auto auto_gbm = Models("gbm", kSmallGbm);
+  ASSERT_TRUE(auto_gbm.ok());
+  eval::ForecastRun run = RunPanel(h.train, *auto_gbm);
+  ASSERT_TRUE(run.errors.empty()) << run.errors[0].status.ToString();
+  EXPECT_EQ(run.table.rows.size(), 4u * kHorizon);
+  auto snaive = Models("snaive", {});
+  ASSERT_TRUE(snaive.ok());
+  EXPECT_LT(MeanAbsoluteError(run, h, "gbm"),
+            MeanAbsoluteError(RunPanel(h.train, *snaive), h, "snaive"));
+  for (const char* objective : {"objective=tweedie", "objective=poisson"}) {
+    std::vector<std::string> o = kSmallGbm;
+    o.push_back(objective);
+    auto gbm = Models("gbm", o);
+    ASSERT_TRUE(gbm.ok());
+    eval::ForecastRun bad = RunPanel(h.train, *gbm);
+    ASSERT_EQ(bad.errors.size(), 4u) << objective;
+    EXPECT_EQ(bad.errors[0].status.code(), StatusCode::kDataError);
+    EXPECT_NE(bad.errors[0].status.message().find("training rows are negative"), std::string::npos)
+        << bad.errors[0].status.ToString();
+  }
+}
+
+// Boosters trained side by side on different threads (as `retailcast explain` and the service
+// do with the per-series form) must not share XGBoost state: its tweedie metric once freed
+// another thread's name buffer (run under ASan to see it).
+TEST(GbmTest, ModelsTrainedOnTwoThreadsAtOnceAgreeWithOneAtATime) {
+  Panel p = MakePanel(16, 120);
+  auto gbm = Models("gbm", {"trees=150", "max_depth=2", "early_stopping_rounds=150"});
+  ASSERT_TRUE(gbm.ok());
+  const Estimator& est = *(*gbm)[0].estimator;
+  auto forecast = [&](size_t i) -> std::vector<double> {
+    auto fitted = est.Fit(p.series(i));
+    if (!fitted.ok()) return {};
+    auto fc = (*fitted)->Predict(PredictRequest{kHorizon, {80}});
+    return fc.ok() ? fc->mean : std::vector<double>{};
+  };
+  std::vector<std::vector<double>> together(p.num_series());
+  ThreadPool pool(2);
+  pool.ParallelFor(p.num_series(), [&](size_t i) { together[i] = forecast(i); });
+  for (size_t i = 0; i < p.num_series(); ++i) {
+    ASSERT_EQ(together[i].size(), static_cast<size_t>(kHorizon)) << "series " << i;
+    EXPECT_EQ(together[i], forecast(i)) << "series " << i;
+  }
+}
+
 TEST(GbmTest, KnownFutureRegressorsAreUsedAndRequired) {
   Panel full = MakePanel(8, 160, /*promo=*/true);
   Holdout h = Split(full);
