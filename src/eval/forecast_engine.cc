@@ -9,6 +9,7 @@
 
 #include "global_support.h"
 #include "progress.h"
+#include "series_context.h"
 
 namespace retailcast::eval {
 namespace {
@@ -270,8 +271,7 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
     const std::string& label = models[j].spec.label;
     PairResult& r = results[k];
     if (!r.status.ok()) {
-      Status s =
-          r.status.WithContext("series '" + std::string(panel.id(i)) + "', model '" + label + "'");
+      Status s = WithSeriesContext(r.status, panel.id(i), label);
       if (options.on_error == OnModelError::kFail) return s;
       run.errors.push_back(SeriesError{std::string(panel.id(i)), label, std::move(s)});
       continue;

@@ -7,6 +7,7 @@
 
 #include "global_support.h"
 #include "progress.h"
+#include "series_context.h"
 
 namespace retailcast::eval {
 namespace {
@@ -254,8 +255,7 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
     for (size_t j = 0; j < n_models; ++j) {
       size_t k = i * n_models + j;
       if (!status[k].ok() && options.on_error == OnModelError::kFail) {
-        return status[k].WithContext("series '" + s.unique_id + "', model '" +
-                                     models[j].spec.label + "'");
+        return WithSeriesContext(status[k], s.unique_id, models[j].spec.label);
       }
       s.status.push_back(std::move(status[k]));
       s.state.push_back(std::move(state[k]));
@@ -363,7 +363,7 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
                               options.request, &run.table.rows);
     }
     if (!st.ok()) {
-      st = st.WithContext("series '" + s.unique_id + "', model '" + label + "'");
+      st = WithSeriesContext(st, s.unique_id, label);
       if (options.on_error == OnModelError::kFail) return st;
       run.errors.push_back(SeriesError{s.unique_id, label, std::move(st)});
     }

@@ -65,6 +65,37 @@ TEST(ForecastEngineTest, RowsInSeriesModelDateOrderWithDates) {
   EXPECT_NE(run->errors[0].status.message().find("marked bad"), std::string::npos);
 }
 
+// A model that names the series in its own message is not named again by the engine; one
+// that does not gets the series and model in front.
+TEST(ForecastEngineTest, ErrorsNameTheSeriesAndModelOnce) {
+  Panel p(Frequency::Monthly());
+  const std::vector<double> one = {5};
+  p.AddSeries("lonely", Date::FromYmd(2020, 1, 1), one);
+  auto specs = MakeModelSpecs(BuiltinRegistry(), "auto_ets", 0);
+  ASSERT_TRUE(specs.ok());
+  auto models = InstantiateModels(BuiltinRegistry(), *specs);
+  ASSERT_TRUE(models.ok());
+  ThreadPool pool(1);
+  ForecastOptions opt;
+  opt.request = {2, {}};
+  auto run = ForecastPanel(p, *models, opt, pool);
+  ASSERT_TRUE(run.ok());
+  ASSERT_EQ(run->errors.size(), 1u);
+  const std::string& message = run->errors[0].status.message();
+  const size_t first = message.find("series 'lonely'");
+  ASSERT_NE(first, std::string::npos) << message;
+  EXPECT_EQ(message.find("series 'lonely'", first + 1), std::string::npos) << message;
+  EXPECT_NE(message.find("model 'auto_ets'"), std::string::npos) << message;
+
+  ForecastOptions three;
+  three.request = {3, {80}};
+  auto bad = ForecastPanel(MonthlyPanel(), TwoModels(), three, pool);
+  ASSERT_TRUE(bad.ok());
+  ASSERT_FALSE(bad->errors.empty());
+  EXPECT_EQ(bad->errors[0].status.message().rfind("series 'bad_one', model 'flat': ", 0), 0u)
+      << bad->errors[0].status.message();
+}
+
 TEST(ForecastEngineTest, FailModeReturnsFirstError) {
   Panel p = MonthlyPanel();
   ThreadPool pool(2);
