@@ -1,5 +1,6 @@
 // `retailcast forecast`: fit and forecast any long CSV (the plain form the peers are scored
 // with), a stored dataset, or forecast again from a trained artifact.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -7,8 +8,11 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "retailcast/atomic_file.h"
 #include "retailcast/catalog.h"
+#include "retailcast/csv.h"
 #include "retailcast/forecast_csv.h"
+#include "retailcast/global_model.h"
 #include "retailcast/model_set.h"
 #include "retailcast/thread_pool.h"
 
@@ -23,11 +27,48 @@ struct ForecastArgs {
   std::vector<std::string> params;
   std::string levels = "80,95";
   std::string output;
-  std::string artifact;  // id or name
-  std::string future;    // long CSV of known future exogenous values
+  std::string importance;  // CSV of the global models' feature importance
+  std::string artifact;    // id or name
+  std::string future;      // long CSV of known future exogenous values
   int threads = 0;
   bool fail_on_model_error = false;
 };
+
+// The global models' feature importance: the five largest shares of each model on stderr, and
+// every feature as CSV model,feature,gain_share (largest first) when `path` is given.
+Status ReportImportance(const std::vector<eval::ModelImportance>& importance,
+                        const std::string& path) {
+  std::string csv = "model,feature,gain_share\n";
+  for (const eval::ModelImportance& m : importance) {
+    std::vector<FeatureImportance> features = m.features;
+    std::stable_sort(features.begin(), features.end(),
+                     [](const auto& x, const auto& y) { return x.gain_share > y.gain_share; });
+    std::string top;
+    for (size_t k = 0; k < features.size(); ++k) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%.6g", features[k].gain_share);
+      io::AppendCsvField(&csv, m.model);
+      csv += ',';
+      io::AppendCsvField(&csv, features[k].feature);
+      csv += std::string(",") + share + "\n";
+      if (k < 5) {
+        std::snprintf(share, sizeof share, " %.1f%%", 100 * features[k].gain_share);
+        top += (k > 0 ? ", " : "") + features[k].feature + share;
+      }
+    }
+    std::fprintf(stderr, "%s: largest feature gain shares: %s\n", m.model.c_str(),
+                 top.empty() ? "(none)" : top.c_str());
+  }
+  if (path.empty()) return Status::Ok();
+  if (importance.empty()) {
+    return Status::InvalidArgument(
+        "--importance: no model of this run reports feature importance (only the global "
+        "models gbm, mlp and lstm do; per-series models have no features)");
+  }
+  RETAILCAST_RETURN_IF_ERROR(io::WriteFileAtomic(path, csv));
+  std::fprintf(stderr, "wrote feature importance to %s\n", path.c_str());
+  return Status::Ok();
+}
 
 Status RunForecast(const ForecastArgs& a) {
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, ParseLevels(a.levels));
@@ -81,6 +122,7 @@ Status RunForecast(const ForecastArgs& a) {
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::ForecastPanel(panel, models, options, pool));
   }
   PrintSeriesErrors(run.errors);
+  RETAILCAST_RETURN_IF_ERROR(ReportImportance(run.importance, a.importance));
   if (a.output.empty() || a.output == "-") {
     RETAILCAST_ASSIGN_OR_RETURN(std::string csv, io::FormatForecastCsv(run.table));
     std::fwrite(csv.data(), 1, csv.size(), stdout);
@@ -133,6 +175,9 @@ void AddForecastCommand(CLI::App& app, Action* action) {
   cmd->add_option("--levels", a->levels, "Interval levels in percent, comma-separated");
   cmd->add_option("--output,-o", a->output,
                   "Forecast CSV unique_id,ds,model,yhat,lo80,hi80,lo95,hi95 (default: stdout)");
+  cmd->add_option("--importance", a->importance,
+                  "Write the global models' feature importance (share of total gain per "
+                  "feature) as CSV model,feature,gain_share");
   cmd->add_option("--artifact", a->artifact,
                   "Forecast from a trained artifact (id or name) in --store");
   cmd->add_option("--future", a->future,

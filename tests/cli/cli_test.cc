@@ -231,6 +231,33 @@ TEST_F(CliTest, StoreFlowForecastAfterLoadEqualsForecastBefore) {
   EXPECT_EQ(csv.rows.size(), 10u * 13u * 2u);
 }
 
+TEST_F(CliTest, ForecastWritesTheGlobalModelsFeatureImportance) {
+  ProcessResult run = Cli(Concat(Concat({"forecast"}, SampleInputArgs()),
+                                 {"--model", "gbm", "--params", "gbm:trees=20", "--horizon", "4",
+                                  "--output", Path("fc.csv"), "--importance", Path("imp.csv")}));
+  ASSERT_EQ(run.exit_code, 0) << run.Describe();
+  EXPECT_THAT(run.err, HasSubstr("gbm: largest feature gain shares: "));
+  Csv imp = ParseCsv(ReadFile(Path("imp.csv")));
+  EXPECT_EQ(imp.header, (std::vector<std::string>{"model", "feature", "gain_share"}));
+  ASSERT_GT(imp.rows.size(), 3u);
+  double total = 0, previous = 1;
+  for (const auto& row : imp.rows) {
+    EXPECT_EQ(row[0], "gbm");
+    const double share = std::stod(row[2]);
+    EXPECT_LE(share, previous) << "not sorted at " << row[1];
+    previous = share;
+    total += share;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-4);
+  // Per-series models have no features: asking for their importance is a usage error.
+  ProcessResult local = Cli(Concat(Concat({"forecast"}, SampleInputArgs()),
+                                   {"--model", "snaive", "--horizon", "4", "--output",
+                                    Path("fc2.csv"), "--importance", Path("imp2.csv")}));
+  EXPECT_NE(local.exit_code, 0);
+  EXPECT_THAT(local.err, HasSubstr("no model of this run reports feature importance"));
+  EXPECT_FALSE(std::filesystem::exists(Path("imp2.csv")));
+}
+
 TEST_F(CliTest, CorruptStoreIsACleanErrorAndTheFileIsUnchanged) {
   std::string garbage;
   for (int i = 0; i < 200; ++i) garbage += "this is not a database, only garbage bytes\n";
