@@ -23,6 +23,7 @@
 #include "retailcast/forecast_engine.h"
 #include "retailcast/global_models.h"
 #include "retailcast/metrics.h"
+#include "retailcast/param_def.h"
 #include "row_model.h"
 
 namespace retailcast::global {
@@ -560,19 +561,6 @@ class EnsembleEstimator final : public GlobalEstimator {
   int season_length_;
 };
 
-ParamDef Def(std::string name, ParamType type, std::string def, double lo, double hi,
-             std::string description, std::vector<std::string> choices = {}) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = type;
-  d.default_value = std::move(def);
-  d.min = lo;
-  d.max = hi;
-  d.choices = std::move(choices);
-  d.description = std::move(description);
-  return d;
-}
-
 constexpr std::string_view kDefaultMembers = "gbm + gbm:objective=tweedie + mlp";
 
 }  // namespace
@@ -580,20 +568,23 @@ constexpr std::string_view kDefaultMembers = "gbm + gbm:objective=tweedie + mlp"
 ParamSpec EnsembleSpec() {
   using T = ParamType;
   return {
-      Def("models", T::kString, std::string(kDefaultMembers), 0, 0,
+      MakeParamDef(
+          "models", T::kString, std::string(kDefaultMembers), 0, 0,
           "members separated by '+', each a registry model with optional parameters after ':' "
           "separated by ';' (e.g. 'gbm + gbm:objective=tweedie;trees=300 + snaive')"),
-      Def("choose", T::kString, "backtest", 0, 0,
-          "backtest: each member alone or their mean, whichever scores best on the last "
-          "validation window; mean: always the equal-weight mean",
-          {"backtest", "mean"}),
-      Def("per_series", T::kBool, "false", 0, 1,
-          "choose=backtest: choose per series instead of one choice for every series"),
-      Def("metric", T::kString, "MASE", 0, 0, "backtest error the choice minimises",
-          {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"}),
-      Def("horizon", T::kInt, "0", 0, 10000,
+      MakeParamDef("choose", T::kString, "backtest", 0, 0,
+                   "backtest: each member alone or their mean, whichever scores best on the last "
+                   "validation window; mean: always the equal-weight mean",
+                   {"backtest", "mean"}),
+      MakeParamDef("per_series", T::kBool, "false", 0, 1,
+                   "choose=backtest: choose per series instead of one choice for every series"),
+      MakeParamDef("metric", T::kString, "MASE", 0, 0, "backtest error the choice minimises",
+                   {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"}),
+      MakeParamDef(
+          "horizon", T::kInt, "0", 0, 10000,
           "periods of the choice's backtest window; 0 = auto (daily 28, weekly 13, monthly 6)"),
-      Def("season_length", T::kInt, "0", 0, 100000,
+      MakeParamDef(
+          "season_length", T::kInt, "0", 0, 100000,
           "season length given to every member that has one and to the MASE scale; 0 = the "
           "frequency's default"),
   };

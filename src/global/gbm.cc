@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "retailcast/global_models.h"
+#include "retailcast/param_def.h"
 #include "row_model.h"
 #include "xgboost_api.h"
 
@@ -365,19 +366,6 @@ class GbmKind final : public LearnerKind {
   GbmOptions o_;
 };
 
-ParamDef Def(std::string name, ParamType type, std::string def, double lo, double hi,
-             std::string description, std::vector<std::string> choices = {}) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = type;
-  d.default_value = std::move(def);
-  d.min = lo;
-  d.max = hi;
-  d.choices = std::move(choices);
-  d.description = std::move(description);
-  return d;
-}
-
 // The interval quantiles of the row options' levels.
 std::vector<double> Taus(const RowModelOptions& o) {
   std::vector<double> taus;
@@ -395,28 +383,31 @@ std::vector<double> Taus(const RowModelOptions& o) {
 ParamSpec GbmSpec() {
   using T = ParamType;
   ParamSpec spec = {
-      Def("objective", T::kString, "auto", 0, 0,
+      MakeParamDef(
+          "objective", T::kString, "auto", 0, 0,
           "loss on the scaled target: tweedie / poisson (unit sales, log link; targets >= 0), "
           "squared_error (mean), absolute_error (median), quantile (pinball at "
           "quantile_alpha); auto = tweedie, or squared_error when some target is negative",
           {"auto", "tweedie", "poisson", "squared_error", "absolute_error", "quantile"}),
-      Def("tweedie_power", T::kDouble, "1.2", 1.01, 1.99,
-          "objective=tweedie: variance power p (1 = Poisson, 2 = gamma)"),
-      Def("quantile_alpha", T::kDouble, "0.5", 0.001, 0.999,
-          "objective=quantile: the quantile forecast"),
-      Def("trees", T::kInt, "500", 1, 100000, "most boosting rounds"),
-      Def("learning_rate", T::kDouble, "0.05", 1e-4, 1, "shrinkage eta"),
-      Def("max_depth", T::kInt, "8", 1, 20, "depth of each tree"),
-      Def("min_child_weight", T::kDouble, "10", 0, 1e9, "least hessian sum in a leaf"),
-      Def("subsample", T::kDouble, "0.8", 0.05, 1, "share of rows per tree"),
-      Def("colsample", T::kDouble, "0.8", 0.05, 1, "share of features per tree"),
-      Def("reg_lambda", T::kDouble, "1", 0, 1e9, "L2 penalty on leaf values"),
-      Def("max_bin", T::kInt, "256", 16, 4096, "histogram bins per feature"),
-      Def("early_stopping_rounds", T::kInt, "25", 0, 100000,
+      MakeParamDef("tweedie_power", T::kDouble, "1.2", 1.01, 1.99,
+                   "objective=tweedie: variance power p (1 = Poisson, 2 = gamma)"),
+      MakeParamDef("quantile_alpha", T::kDouble, "0.5", 0.001, 0.999,
+                   "objective=quantile: the quantile forecast"),
+      MakeParamDef("trees", T::kInt, "500", 1, 100000, "most boosting rounds"),
+      MakeParamDef("learning_rate", T::kDouble, "0.05", 1e-4, 1, "shrinkage eta"),
+      MakeParamDef("max_depth", T::kInt, "8", 1, 20, "depth of each tree"),
+      MakeParamDef("min_child_weight", T::kDouble, "10", 0, 1e9, "least hessian sum in a leaf"),
+      MakeParamDef("subsample", T::kDouble, "0.8", 0.05, 1, "share of rows per tree"),
+      MakeParamDef("colsample", T::kDouble, "0.8", 0.05, 1, "share of features per tree"),
+      MakeParamDef("reg_lambda", T::kDouble, "1", 0, 1e9, "L2 penalty on leaf values"),
+      MakeParamDef("max_bin", T::kInt, "256", 16, 4096, "histogram bins per feature"),
+      MakeParamDef(
+          "early_stopping_rounds", T::kInt, "25", 0, 100000,
           "stop when the validation metric has not improved for this many rounds; 0 = off"),
-      Def("refit", T::kBool, "true", 0, 1,
-          "after early stopping, train again on every row for the best number of rounds"),
-      Def("quantile_trees", T::kInt, "50", 0, 100000,
+      MakeParamDef("refit", T::kBool, "true", 0, 1,
+                   "after early stopping, train again on every row for the best number of rounds"),
+      MakeParamDef(
+          "quantile_trees", T::kInt, "50", 0, 100000,
           "rounds of each interval quantile booster (0 = the pooled residual quantile only)"),
   };
   for (auto& d : RowModelSpec(2000000)) spec.push_back(std::move(d));

@@ -21,6 +21,7 @@
 
 #include "retailcast/date.h"
 #include "retailcast/global_models.h"
+#include "retailcast/param_def.h"
 #include "row_model.h"
 #include "torch_net.h"
 
@@ -229,31 +230,18 @@ class NnKind final : public LearnerKind {
   NnOptions o_;
 };
 
-ParamDef Def(std::string name, ParamType type, std::string def, double lo, double hi,
-             std::string description, std::vector<std::string> choices = {}) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = type;
-  d.default_value = std::move(def);
-  d.min = lo;
-  d.max = hi;
-  d.choices = std::move(choices);
-  d.description = std::move(description);
-  return d;
-}
-
 ParamSpec TrainingSpec(const char* epochs, const char* patience) {
   using T = ParamType;
   return {
-      Def("epochs", T::kInt, epochs, 1, 10000, "most passes over the training rows"),
-      Def("batch_size", T::kInt, "256", 1, 1000000, "rows per Adam step"),
-      Def("learning_rate", T::kDouble, "0.001", 1e-7, 1, "Adam step size"),
-      Def("weight_decay", T::kDouble, "0", 0, 1, "L2 penalty on the weights"),
-      Def("loss", T::kString, "l1", 0, 0,
-          "training loss on the scaled target: l1 (median; MAE/MASE), mse (mean), huber",
-          {"l1", "mse", "huber"}),
-      Def("patience", T::kInt, patience, 1, 10000,
-          "epochs without a better validation loss before training stops"),
+      MakeParamDef("epochs", T::kInt, epochs, 1, 10000, "most passes over the training rows"),
+      MakeParamDef("batch_size", T::kInt, "256", 1, 1000000, "rows per Adam step"),
+      MakeParamDef("learning_rate", T::kDouble, "0.001", 1e-7, 1, "Adam step size"),
+      MakeParamDef("weight_decay", T::kDouble, "0", 0, 1, "L2 penalty on the weights"),
+      MakeParamDef("loss", T::kString, "l1", 0, 0,
+                   "training loss on the scaled target: l1 (median; MAE/MASE), mse (mean), huber",
+                   {"l1", "mse", "huber"}),
+      MakeParamDef("patience", T::kInt, patience, 1, 10000,
+                   "epochs without a better validation loss before training stops"),
   };
 }
 
@@ -300,8 +288,8 @@ Result<NnOptions> TrainingOptions(const ParamValues& p, const RowModelOptions& r
 }  // namespace
 
 ParamSpec MlpSpec() {
-  ParamSpec spec = {Def("hidden", ParamType::kString, "64 32", 0, 0,
-                        "widths of the hidden dense layers (ReLU), space-separated")};
+  ParamSpec spec = {MakeParamDef("hidden", ParamType::kString, "64 32", 0, 0,
+                                 "widths of the hidden dense layers (ReLU), space-separated")};
   for (auto& d : TrainingSpec("30", "5")) spec.push_back(std::move(d));
   for (auto& d : RowModelSpec(300000)) spec.push_back(std::move(d));
   return spec;
@@ -310,14 +298,15 @@ ParamSpec MlpSpec() {
 ParamSpec LstmSpec() {
   using T = ParamType;
   ParamSpec spec = {
-      Def("cell", T::kString, "lstm", 0, 0, "recurrent cell", {"lstm", "gru"}),
-      Def("units", T::kInt, "32", 1, 4096, "units of each recurrent layer"),
-      Def("layers", T::kInt, "1", 1, 16, "recurrent layers"),
-      Def("window", T::kInt, "0", 0, 10000,
+      MakeParamDef("cell", T::kString, "lstm", 0, 0, "recurrent cell", {"lstm", "gru"}),
+      MakeParamDef("units", T::kInt, "32", 1, 4096, "units of each recurrent layer"),
+      MakeParamDef("layers", T::kInt, "1", 1, 16, "recurrent layers"),
+      MakeParamDef(
+          "window", T::kInt, "0", 0, 10000,
           "periods of the target the recurrent layer reads; 0 = auto (daily 28, weekly 13, "
           "monthly 12)"),
-      Def("hidden", T::kString, "32", 0, 0,
-          "widths of the dense layers after the recurrent one, space-separated"),
+      MakeParamDef("hidden", T::kString, "32", 0, 0,
+                   "widths of the dense layers after the recurrent one, space-separated"),
   };
   // The recurrent layer costs about 0.3 ms per row and epoch on one core here (window 28,
   // 32 units), so the defaults (8 epochs of at most 50,000 rows) keep training near 3 minutes;

@@ -24,6 +24,7 @@
 #include <optional>
 
 #include "retailcast/distributions.h"
+#include "retailcast/param_def.h"
 #include "retailcast/rng.h"
 
 namespace retailcast::global {
@@ -37,19 +38,6 @@ struct Group {
   int first = 1, last = 1;  // steps covered (last = INT_MAX for the recursive group)
   int shift = 0;
 };
-
-ParamDef Def(std::string name, ParamType type, std::string def, double lo, double hi,
-             std::string description, std::vector<std::string> choices = {}) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = type;
-  d.default_value = std::move(def);
-  d.min = lo;
-  d.max = hi;
-  d.choices = std::move(choices);
-  d.description = std::move(description);
-  return d;
-}
 
 int AutoValidPeriods(const Frequency& f) {
   switch (f.unit) {
@@ -499,34 +487,39 @@ Status RowFitted::LoadPayload(ByteReader& r) {
 ParamSpec RowModelSpec(int64_t default_max_rows) {
   using T = ParamType;
   ParamSpec spec = {
-      Def("strategy", T::kString, "recursive", 0, 0,
+      MakeParamDef(
+          "strategy", T::kString, "recursive", 0, 0,
           "multi-step strategy: recursive (forecasts fed back as lags) or direct (a model per "
           "group of steps on shifted features)",
           {"recursive", "direct"}),
-      Def("direct_horizon", T::kInt, "0", 0, 10000,
-          "direct: the longest horizon the models cover; 0 = the validation window"),
-      Def("direct_groups", T::kInt, "1", 1, 10000,
-          "direct: number of models the horizon is split into (1 = one model with lags >= "
-          "horizon; direct_horizon = one per step)"),
-      Def("valid_periods", T::kInt, "0", 0, 10000,
+      MakeParamDef("direct_horizon", T::kInt, "0", 0, 10000,
+                   "direct: the longest horizon the models cover; 0 = the validation window"),
+      MakeParamDef("direct_groups", T::kInt, "1", 1, 10000,
+                   "direct: number of models the horizon is split into (1 = one model with lags >= "
+                   "horizon; direct_horizon = one per step)"),
+      MakeParamDef(
+          "valid_periods", T::kInt, "0", 0, 10000,
           "validation window (last periods of every series' training part) for early stopping "
           "and residual quantiles; 0 = auto (daily 28, weekly 13, monthly 6)"),
-      Def("train_window", T::kInt, "0", 0, 1000000,
-          "training rows from the last periods of each series only; 0 = all history"),
-      Def("max_rows", T::kInt, std::to_string(default_max_rows), 1000, 1e9,
-          "most training rows: above it rows are sampled (seeded, per series)"),
-      Def("partition", T::kString, "", 0, 0,
+      MakeParamDef("train_window", T::kInt, "0", 0, 1000000,
+                   "training rows from the last periods of each series only; 0 = all history"),
+      MakeParamDef("max_rows", T::kInt, std::to_string(default_max_rows), 1000, 1e9,
+                   "most training rows: above it rows are sampled (seeded, per series)"),
+      MakeParamDef(
+          "partition", T::kString, "", 0, 0,
           "attribute to train one model per value of (e.g. store_id, cat_id); '' = one global "
           "model"),
-      Def("interval_levels", T::kString, "80 95", 0, 0,
+      MakeParamDef(
+          "interval_levels", T::kString, "80 95", 0, 0,
           "interval levels (percent, space-separated) the quantiles are learned for; others "
           "are interpolated"),
-      Def("non_negative", T::kString, "auto", 0, 0,
+      MakeParamDef(
+          "non_negative", T::kString, "auto", 0, 0,
           "clip forecasts and bounds at 0: auto = for series whose training values are all "
           ">= 0",
           {"auto", "true", "false"}),
-      Def("seed", T::kInt, "0", 0, 9.0e15, "seed of row sampling and learner randomness"),
-      Def("threads", T::kInt, "0", 0, 1024, "learner threads; 0 = the thread pool's size"),
+      MakeParamDef("seed", T::kInt, "0", 0, 9.0e15, "seed of row sampling and learner randomness"),
+      MakeParamDef("threads", T::kInt, "0", 0, 1024, "learner threads; 0 = the thread pool's size"),
   };
   for (auto& d : features::FeatureParamSpec()) spec.push_back(std::move(d));
   return spec;

@@ -19,29 +19,17 @@
 
 #include "retailcast/additive.h"
 #include "retailcast/holidays.h"
+#include "retailcast/param_def.h"
 
 namespace retailcast::models {
 namespace {
 
 constexpr double kMaxScale = 1e6;
 
-ParamDef Def(std::string name, ParamType type, std::string default_value, double min, double max,
-             std::string description, std::vector<std::string> choices = {}) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = type;
-  d.default_value = std::move(default_value);
-  d.min = min;
-  d.max = max;
-  d.choices = std::move(choices);
-  d.description = std::move(description);
-  return d;
-}
-
 ParamDef Text(std::string name, std::string default_value, std::string description,
               std::vector<std::string> choices = {}) {
-  return Def(std::move(name), ParamType::kString, std::move(default_value), 0, 0,
-             std::move(description), std::move(choices));
+  return MakeParamDef(std::move(name), ParamType::kString, std::move(default_value), 0, 0,
+                      std::move(description), std::move(choices));
 }
 
 const std::vector<std::string> kModeChoices = {"", "additive", "multiplicative"};
@@ -227,27 +215,33 @@ ParamSpec AdditiveSpec() {
            "trend: linear (piecewise linear), logistic (saturating between floor and cap) or "
            "flat",
            {"linear", "logistic", "flat"}),
-      Def("cap", T::kDouble, "0", -1e300, 1e300,
-          "logistic growth: the capacity (saturation level), > floor; or give cap_column"),
+      MakeParamDef("cap", T::kDouble, "0", -1e300, 1e300,
+                   "logistic growth: the capacity (saturation level), > floor; or give cap_column"),
       Text("cap_column", "",
            "logistic growth: exogenous column with the capacity per date (its future values "
            "must be given at forecast time)"),
-      Def("floor", T::kDouble, "0", -1e300, 1e300, "logistic growth: the lower saturation level"),
+      MakeParamDef("floor", T::kDouble, "0", -1e300, 1e300,
+                   "logistic growth: the lower saturation level"),
       Text("floor_column", "", "logistic growth: exogenous column with the floor per date"),
-      Def("n_changepoints", T::kInt, "25", 0, 1000,
+      MakeParamDef(
+          "n_changepoints", T::kInt, "25", 0, 1000,
           "number of potential trend changepoints, spread evenly over the first changepoint_range "
           "of the observations"),
-      Def("changepoint_range", T::kDouble, "0.85", 0, 1,
-          "share of the history (from its start) where changepoints may be"),
-      Def("changepoint_prior_scale", T::kDouble, "0.05", 1e-9, kMaxScale,
+      MakeParamDef("changepoint_range", T::kDouble, "0.85", 0, 1,
+                   "share of the history (from its start) where changepoints may be"),
+      MakeParamDef(
+          "changepoint_prior_scale", T::kDouble, "0.05", 1e-9, kMaxScale,
           "scale of the Laplace prior on trend rate changes (larger = more flexible trend)"),
-      Def("yearly_seasonality", T::kInt, "-1", -1, 100,
+      MakeParamDef(
+          "yearly_seasonality", T::kInt, "-1", -1, 100,
           "Fourier order of the yearly seasonality; -1 = auto (10 with at least two years of "
           "history), 0 = off"),
-      Def("weekly_seasonality", T::kInt, "-1", -1, 100,
+      MakeParamDef(
+          "weekly_seasonality", T::kInt, "-1", -1, 100,
           "Fourier order of the weekly seasonality; -1 = auto (3 for daily data spanning at least "
           "two weeks), 0 = off"),
-      Def("daily_seasonality", T::kInt, "-1", -1, 100,
+      MakeParamDef(
+          "daily_seasonality", T::kInt, "-1", -1, 100,
           "Fourier order of the daily seasonality; -1 = auto (off: it needs sub-daily data)"),
       Text("seasonality_mode", "additive",
            "how seasonalities (and by default holidays and regressors) combine with the trend",
@@ -258,22 +252,23 @@ ParamSpec AdditiveSpec() {
            kModeChoices),
       Text("daily_mode", "", "mode of the daily seasonality; empty = seasonality_mode",
            kModeChoices),
-      Def("seasonality_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-          "scale of the normal prior on Fourier coefficients (smaller = smoother)"),
+      MakeParamDef("seasonality_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
+                   "scale of the normal prior on Fourier coefficients (smaller = smoother)"),
       Text("seasonalities", "",
            "custom seasonalities, name:period_days:order[:prior_scale[:mode]] joined by '+', "
            "e.g. monthly:30.4375:5"),
       Text("country", "",
            "built-in public holidays of this country (US, UK, DE, FR, CA, AU, EC); empty = none",
            countries),
-      Def("holidays_lower_window", T::kInt, "0", -features::kMaxEventWindow, 0,
+      MakeParamDef(
+          "holidays_lower_window", T::kInt, "0", -features::kMaxEventWindow, 0,
           "days before each holiday (and each event without its own window) that share its "
           "effect"),
-      Def("holidays_upper_window", T::kInt, "0", 0, features::kMaxEventWindow,
-          "days after each holiday (and each event without its own window) that share its "
-          "effect"),
-      Def("holidays_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-          "prior scale of holiday effects and of events without their own"),
+      MakeParamDef("holidays_upper_window", T::kInt, "0", 0, features::kMaxEventWindow,
+                   "days after each holiday (and each event without its own window) that share its "
+                   "effect"),
+      MakeParamDef("holidays_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
+                   "prior scale of holiday effects and of events without their own"),
       Text("holidays_mode", "", "mode of holidays and events; empty = seasonality_mode",
            kModeChoices),
       Text("holiday_settings", "",
@@ -284,28 +279,33 @@ ParamSpec AdditiveSpec() {
            "calendar.csv, or a file of 0/1 columns named by event_flags"),
       Text("event_flags", "",
            "0/1 columns of the events file that are events, joined by '+' (e.g. Holiday_Flag)"),
-      Def("events_by_type", T::kBool, "false", 0, 1,
+      MakeParamDef(
+          "events_by_type", T::kBool, "false", 0, 1,
           "M5 calendar: one event per event type (Sporting, Cultural, ...) instead of per name"),
       Text("regressors", "",
            "extra regressors (exogenous columns), name[:prior_scale[:mode[:standardize]]] joined "
            "by '+', e.g. Temperature+Holiday_Flag:5"),
-      Def("regressor_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-          "default prior scale of regressor coefficients"),
+      MakeParamDef("regressor_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
+                   "default prior scale of regressor coefficients"),
       Text("regressor_mode", "", "default mode of regressors; empty = seasonality_mode",
            kModeChoices),
-      Def("interval_samples", T::kInt, "1000", 0, 10000,
+      MakeParamDef(
+          "interval_samples", T::kInt, "1000", 0, 10000,
           "simulated paths (noise plus future trend changes) behind the intervals; 0 = normal "
           "intervals from the noise alone"),
-      Def("count_aware", T::kBool, "false", 0, 1,
+      MakeParamDef(
+          "count_aware", T::kBool, "false", 0, 1,
           "intervals from a negative binomial noise model, never below zero (unit sales); the "
           "mean is max(yhat, 0)"),
-      Def("seed", T::kInt, "0", 0, 9.0e15, "seed of the simulated paths (with the series id)"),
-      Def("tune", T::kBool, "false", 0, 1,
+      MakeParamDef("seed", T::kInt, "0", 0, 9.0e15,
+                   "seed of the simulated paths (with the series id)"),
+      MakeParamDef(
+          "tune", T::kBool, "false", 0, 1,
           "choose changepoint_prior_scale x seasonality_prior_scale by a rolling-origin backtest "
           "(MASE) on the training series, then refit"),
-      Def("tune_windows", T::kInt, "3", 1, 20, "tune: number of backtest windows"),
-      Def("tune_horizon", T::kInt, "0", 0, 10000,
-          "tune: periods per backtest window; 0 = a tenth of the series"),
+      MakeParamDef("tune_windows", T::kInt, "3", 1, 20, "tune: number of backtest windows"),
+      MakeParamDef("tune_horizon", T::kInt, "0", 0, 10000,
+                   "tune: periods per backtest window; 0 = a tenth of the series"),
       Text("tune_changepoint_scales", "0.001+0.01+0.1+0.5",
            "tune: changepoint_prior_scale grid, joined by '+'"),
       Text("tune_seasonality_scales", "0.01+0.1+1+10",

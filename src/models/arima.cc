@@ -33,6 +33,7 @@
 #include "arima_fitted.h"
 #include "arima_models.h"
 #include "model_util.h"
+#include "retailcast/param_def.h"
 
 namespace retailcast::models {
 namespace {
@@ -138,30 +139,19 @@ class ArimaEstimator final : public Estimator {
   ArimaParams params_;
 };
 
-ParamDef IntParam(std::string name, int64_t def, int64_t lo, int64_t hi, std::string desc) {
-  ParamDef p;
-  p.name = std::move(name);
-  p.type = ParamType::kInt;
-  p.default_value = std::to_string(def);
-  p.min = static_cast<double>(lo);
-  p.max = static_cast<double>(hi);
-  p.description = std::move(desc);
-  return p;
-}
-
 }  // namespace
 
 ParamSpec ArimaSpec() {
   ParamSpec spec = {
-      IntParam("p", 0, 0, 100, "non-seasonal autoregressive order"),
-      IntParam("d", 0, 0, 3, "non-seasonal differences"),
-      IntParam("q", 0, 0, 100, "non-seasonal moving-average order"),
-      IntParam("P", 0, 0, 100, "seasonal autoregressive order"),
-      IntParam("D", 0, 0, 3, "seasonal differences"),
-      IntParam("Q", 0, 0, 100, "seasonal moving-average order"),
-      IntParam("season_length", 0, 0, arima::kMaxSeasonLength,
-               "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the "
-               "frequency's default; only used when P, D or Q is positive"),
+      IntParamDef("p", 0, 0, 100, "non-seasonal autoregressive order"),
+      IntParamDef("d", 0, 0, 3, "non-seasonal differences"),
+      IntParamDef("q", 0, 0, 100, "non-seasonal moving-average order"),
+      IntParamDef("P", 0, 0, 100, "seasonal autoregressive order"),
+      IntParamDef("D", 0, 0, 3, "seasonal differences"),
+      IntParamDef("Q", 0, 0, 100, "seasonal moving-average order"),
+      IntParamDef("season_length", 0, 0, arima::kMaxSeasonLength,
+                  "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the "
+                  "frequency's default; only used when P, D or Q is positive"),
   };
   ParamDef mean;
   mean.name = "include_mean";

@@ -20,6 +20,7 @@
 #include "least_squares.h"
 #include "model_util.h"
 #include "ocsb.h"
+#include "retailcast/param_def.h"
 #include "seasonal_strength.h"
 
 namespace retailcast::models {
@@ -637,17 +638,6 @@ class AutoArimaEstimator final : public Estimator {
   AutoArimaParams params_;
 };
 
-ParamDef Int(std::string name, int64_t def, int64_t lo, int64_t hi, std::string desc) {
-  ParamDef p;
-  p.name = std::move(name);
-  p.type = ParamType::kInt;
-  p.default_value = std::to_string(def);
-  p.min = static_cast<double>(lo);
-  p.max = static_cast<double>(hi);
-  p.description = std::move(desc);
-  return p;
-}
-
 ParamDef Bool(std::string name, bool def, std::string desc) {
   ParamDef p;
   p.name = std::move(name);
@@ -679,27 +669,29 @@ ParamSpec AutoArimaSpec() {
       "comma-separated exogenous columns used as regressors (regression with ARIMA errors); "
       "their future values are needed to forecast";
   return {
-      Int("season_length", 0, 0, arima::kMaxSeasonLength,
+      IntParamDef(
+          "season_length", 0, 0, arima::kMaxSeasonLength,
           "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the frequency's "
           "default"),
-      Int("d", -1, -1, 3, "non-seasonal differences; -1 = chosen by KPSS tests (alpha 0.05)"),
-      Int("D", -1, -1, 3, "seasonal differences; -1 = chosen by seasonal_test"),
-      Int("max_p", 5, 0, 100, "largest non-seasonal AR order"),
-      Int("max_q", 5, 0, 100, "largest non-seasonal MA order"),
-      Int("max_P", 2, 0, 100, "largest seasonal AR order"),
-      Int("max_Q", 2, 0, 100, "largest seasonal MA order"),
-      Int("max_order", 5, 0, 400, "largest p + q + P + Q (used when stepwise = false)"),
-      Int("max_d", 2, 0, 3, "largest number of differences the KPSS tests may choose"),
-      Int("max_D", 1, 0, 3, "largest number of seasonal differences the test may choose"),
-      Int("start_p", 2, 0, 100, "p of the first model of the stepwise search"),
-      Int("start_q", 2, 0, 100, "q of the first model of the stepwise search"),
-      Int("start_P", 1, 0, 100, "P of the first model of the stepwise search"),
-      Int("start_Q", 1, 0, 100, "Q of the first model of the stepwise search"),
+      IntParamDef("d", -1, -1, 3,
+                  "non-seasonal differences; -1 = chosen by KPSS tests (alpha 0.05)"),
+      IntParamDef("D", -1, -1, 3, "seasonal differences; -1 = chosen by seasonal_test"),
+      IntParamDef("max_p", 5, 0, 100, "largest non-seasonal AR order"),
+      IntParamDef("max_q", 5, 0, 100, "largest non-seasonal MA order"),
+      IntParamDef("max_P", 2, 0, 100, "largest seasonal AR order"),
+      IntParamDef("max_Q", 2, 0, 100, "largest seasonal MA order"),
+      IntParamDef("max_order", 5, 0, 400, "largest p + q + P + Q (used when stepwise = false)"),
+      IntParamDef("max_d", 2, 0, 3, "largest number of differences the KPSS tests may choose"),
+      IntParamDef("max_D", 1, 0, 3, "largest number of seasonal differences the test may choose"),
+      IntParamDef("start_p", 2, 0, 100, "p of the first model of the stepwise search"),
+      IntParamDef("start_q", 2, 0, 100, "q of the first model of the stepwise search"),
+      IntParamDef("start_P", 1, 0, 100, "P of the first model of the stepwise search"),
+      IntParamDef("start_Q", 1, 0, 100, "Q of the first model of the stepwise search"),
       Bool("stationary", false, "only stationary models (d = D = 0)"),
       Bool("seasonal", true, "consider seasonal models"),
       Choice("ic", "aicc", {"aicc", "aic", "bic"}, "information criterion minimised"),
       Bool("stepwise", true, "stepwise search (false: every order up to max_order)"),
-      Int("nmodels", 94, 1, 100000, "most models the stepwise search fits"),
+      IntParamDef("nmodels", 94, 1, 100000, "most models the stepwise search fits"),
       Choice("approximation", "auto", {"auto", "true", "false"},
              "search with CSS fits (then refit by maximum likelihood); auto = when the series "
              "has more than 150 values or season_length > 12"),
