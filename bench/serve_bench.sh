@@ -12,6 +12,8 @@
 #   single   POST /v1/forecast, one stored series per request, h = 28,
 #            80/95 % intervals, cycling over 512 series                   CONNECTIONS (32)
 #   batch    the same with BATCH series per request (default 1,000)        BATCH_CONNECTIONS (8)
+#   canned   the single requests sent to the hello-world server, which answers them with a
+#            fixed reply of the same size (the library's and the wire's share of the cost)
 #   single-nocache, batch-nocache   the same with the forecast cache off (every forecast
 #            predicted and formatted again)
 # Prints requests/s and latency percentiles of each, the single/hello throughput ratio and
@@ -121,8 +123,10 @@ serve_runs() {
   "$RC" serve --store "$db" --port "$port" --config "$1" 2>"$W/serve$2.err" &
   serve=$!
   wait_http "http://127.0.0.1:$port/readyz"
-  curl -fs -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-    -d "{\"series\":[\"$(head -n 1 "$W/ids.txt")\"],\"horizon\":28}" "http://127.0.0.1:$port/v1/forecast"
+  reply_bytes=$(curl -fs -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $key" \
+    -H 'Content-Type: application/json' \
+    -d "{\"series\":[\"$(head -n 1 "$W/ids.txt")\"],\"horizon\":28,\"levels\":[80,95]}" \
+    "http://127.0.0.1:$port/v1/forecast")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
     "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/single$2.txt"
   wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
@@ -134,6 +138,15 @@ serve_runs() {
 }
 serve_runs "$W/config_nocache.json" _nocache
 serve_runs "$W/config.json" ""
+# The same requests as "single" answered by the hello server with a fixed reply of the
+# service's reply size: what the library and the wire cost with no work behind them.
+port=$(free_port)
+REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$port" 64 2>"$W/canned.err" &
+hello=$!
+wait_http "http://127.0.0.1:$port/hello"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
+  "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/canned.txt"
+kill -TERM "$hello"; wait "$hello" || true
 
 printf '%-15s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
 row() {  # row NAME CONNS FILE -> prints the row, sets rps
@@ -144,13 +157,16 @@ row() {  # row NAME CONNS FILE -> prints the row, sets rps
 }
 row hello "$CONNECTIONS" "$W/hello.txt"; h_rps=$rps
 row single "$CONNECTIONS" "$W/single.txt"; s_rps=$rps
+row canned "$CONNECTIONS" "$W/canned.txt"; c_rps=$rps
 row single-nocache "$CONNECTIONS" "$W/single_nocache.txt"; sn_rps=$rps
 row batch "$BATCH_CONNECTIONS" "$W/batch.txt"; b_rps=$rps
 row batch-nocache "$BATCH_CONNECTIONS" "$W/batch_nocache.txt"; bn_rps=$rps
-/usr/bin/python3 - "$h_rps" "$s_rps" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" <<'PY'
+/usr/bin/python3 - "$h_rps" "$s_rps" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" "$c_rps" "$reply_bytes" <<'PY'
 import sys
-h, s, sn, b, bn, n = map(float, sys.argv[1:])
+h, s, sn, b, bn, n, c, size = map(float, sys.argv[1:])
 print(f"single/hello throughput: {s / h:.2f} cached, {sn / h:.2f} without the cache (target >= 0.80)")
+print(f"canned/hello: {c / h:.2f} (the same requests, a fixed {size:.0f}-byte reply, no work); "
+      f"single/canned: {s / c:.2f}")
 print(f"batch: {b * n:,.0f} series-forecasts/s cached, {bn * n:,.0f} without the cache, "
       f"{n:.0f} series per request (target >= 200,000)")
 PY

@@ -4,14 +4,21 @@
 // service adds per request.
 //
 //   bench_serve_hello PORT [THREADS]     serves GET /hello until SIGTERM or SIGINT
+//
+// It also answers POST /v1/forecast with a fixed JSON reply as long as a one-series forecast
+// of the benchmark (REPLY_BYTES, default 1,974) and the service's extra X-Request-Id header,
+// after reading the body: the cost of the same exchange on the wire with no work behind it,
+// which bounds what the single-series ratio can reach on this library.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 namespace {
@@ -48,6 +55,17 @@ int main(int argc, char** argv) {
   server.set_keep_alive_timeout(5);
   server.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Hello World!", "text/plain");
+  });
+  const char* bytes = std::getenv("REPLY_BYTES");
+  const std::string canned = [&] {
+    const size_t n = bytes != nullptr ? static_cast<size_t>(std::atol(bytes)) : 1974;
+    std::string body = "{\"forecasts\":[\"";
+    body.resize(std::max(n, body.size() + 3) - 3, 'x');
+    return body + "\"]}";
+  }();
+  server.Post("/v1/forecast", [&canned](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Request-Id", std::to_string(req.body.size()));
+    res.set_content(canned, "application/json");
   });
   if (!server.bind_to_port("127.0.0.1", port) || !server.WidenBacklog(1024)) {
     std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);

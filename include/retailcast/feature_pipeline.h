@@ -176,6 +176,9 @@ class FeaturePipeline {
   size_t num_features() const { return features_.size(); }
   size_t num_series() const { return scale_.size(); }
   double scale(size_t i) const { return scale_[i]; }
+  // Series i's recent mean level (mean |y| of its last scale_window training values), > 0;
+  // the scale when scaling is on.
+  double level(size_t i) const { return level_[i]; }
   int max_shift() const { return max_shift_; }
   // Training length of series i when fitted.
   int64_t train_length(size_t i) const { return end_[i]; }

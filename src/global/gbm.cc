@@ -93,25 +93,33 @@ Result<Objective> ObjectiveFor(Objective asked, const float* y, size_t n) {
 
 // The gradient and hessian of the pinball loss at quantile tau (unit hessian: each leaf moves
 // by the mean of the signs, a bounded step, as XGBoost's own quantile objective before leaf
-// refresh).
-void PinballGradient(const std::vector<float>& pred, const float* y, double tau,
-                     std::vector<float>* grad, std::vector<float>* hess) {
+// refresh), both times the row weights, which XGBoost leaves to a custom objective's caller
+// (`weight` null = every row 1).
+void PinballGradient(const std::vector<float>& pred, const float* y, const float* weight,
+                     double tau, std::vector<float>* grad, std::vector<float>* hess) {
   const size_t n = pred.size();
   grad->resize(n);
-  hess->assign(n, 1.0f);
+  hess->resize(n);
   for (size_t r = 0; r < n; ++r) {
-    (*grad)[r] = static_cast<float>(y[r] < pred[r] ? 1 - tau : -tau);
+    const float w = weight != nullptr ? weight[r] : 1.0f;
+    (*grad)[r] = w * static_cast<float>(y[r] < pred[r] ? 1 - tau : -tau);
+    (*hess)[r] = w;
   }
 }
 
-double Pinball(const std::vector<float>& pred, const float* y, double tau) {
-  double sum = 0;
+// The weighted mean pinball loss.
+double Pinball(const std::vector<float>& pred, const float* y, const float* weight, double tau) {
+  double sum = 0, total = 0;
   for (size_t r = 0; r < pred.size(); ++r) {
     const double e = static_cast<double>(y[r]) - pred[r];
-    sum += e >= 0 ? tau * e : (tau - 1) * e;
+    const double w = weight != nullptr ? weight[r] : 1.0;
+    sum += w * (e >= 0 ? tau * e : (tau - 1) * e);
+    total += w;
   }
-  return pred.empty() ? 0 : sum / static_cast<double>(pred.size());
+  return total > 0 ? sum / total : 0;
 }
+
+const float* Offset(const float* p, size_t k) { return p != nullptr ? p + k : nullptr; }
 
 double MedianOf(const float* y, size_t n) {
   std::vector<float> v(y, y + n);
@@ -183,10 +191,14 @@ class GbmKind final : public LearnerKind {
     const size_t w = set.width;
     xgb::DMatrix fit, valid;
     RETAILCAST_RETURN_IF_ERROR(fit.Init(set.x, set.n_fit, w, set.y, types, threads));
+    if (set.weight != nullptr) RETAILCAST_RETURN_IF_ERROR(fit.SetWeights(set.weight, set.n_fit));
     const bool has_valid = set.n > set.n_fit && o_.early_stopping_rounds > 0;
     if (has_valid) {
       RETAILCAST_RETURN_IF_ERROR(valid.Init(set.x + set.n_fit * w, set.n - set.n_fit, w,
                                             set.y + set.n_fit, types, threads));
+      if (set.weight != nullptr) {
+        RETAILCAST_RETURN_IF_ERROR(valid.SetWeights(set.weight + set.n_fit, set.n - set.n_fit));
+      }
     }
     std::vector<const xgb::DMatrix*> cache = {&fit};
     if (has_valid) cache.push_back(&valid);
@@ -199,12 +211,13 @@ class GbmKind final : public LearnerKind {
     double best_metric = std::numeric_limits<double>::infinity();
     std::vector<float> pred, grad, hess;
     for (int it = 0; it < o_.trees; ++it) {
-      RETAILCAST_RETURN_IF_ERROR(Round(&booster, objective, fit, set.y, it, &pred, &grad, &hess));
+      RETAILCAST_RETURN_IF_ERROR(
+          Round(&booster, objective, fit, set.y, set.weight, it, &pred, &grad, &hess));
       if (!has_valid) continue;
       double metric = 0;
       if (objective == Objective::kQuantile) {
         RETAILCAST_RETURN_IF_ERROR(booster.PredictMatrix(valid, false, false, &pred));
-        metric = Pinball(pred, set.y + set.n_fit, o_.quantile_alpha);
+        metric = Pinball(pred, set.y + set.n_fit, Offset(set.weight, set.n_fit), o_.quantile_alpha);
       } else {
         RETAILCAST_ASSIGN_OR_RETURN(metric, booster.Eval(it, valid));
       }
@@ -220,10 +233,12 @@ class GbmKind final : public LearnerKind {
     size_t final_n = set.n_fit;
     if (has_valid && o_.refit) {
       RETAILCAST_RETURN_IF_ERROR(all.Init(set.x, set.n, w, set.y, types, threads));
+      if (set.weight != nullptr) RETAILCAST_RETURN_IF_ERROR(all.SetWeights(set.weight, set.n));
       RETAILCAST_ASSIGN_OR_RETURN(booster, xgb::Booster::Create({&all}));
       RETAILCAST_RETURN_IF_ERROR(Configure(&booster, objective, set.y, set.n, seed, threads));
       for (int it = 0; it < best; ++it) {
-        RETAILCAST_RETURN_IF_ERROR(Round(&booster, objective, all, set.y, it, &pred, &grad, &hess));
+        RETAILCAST_RETURN_IF_ERROR(
+            Round(&booster, objective, all, set.y, set.weight, it, &pred, &grad, &hess));
       }
       final_rows = &all;
       final_n = set.n;
@@ -259,7 +274,7 @@ class GbmKind final : public LearnerKind {
       RETAILCAST_RETURN_IF_ERROR(qb.SetParam("base_score", "0"));
       for (int it = 0; it < o_.quantile_trees; ++it) {
         RETAILCAST_RETURN_IF_ERROR(qb.PredictMatrix(*final_rows, true, true, &pred));
-        PinballGradient(pred, set.y, tau, &grad, &hess);
+        PinballGradient(pred, set.y, set.weight, tau, &grad, &hess);
         RETAILCAST_RETURN_IF_ERROR(qb.BoostOneIter(*final_rows, &grad, &hess));
       }
       quantiles.push_back(std::move(qb));
@@ -355,11 +370,12 @@ class GbmKind final : public LearnerKind {
     return b->SetParam("base_score", base);
   }
 
-  Status Round(xgb::Booster* b, Objective objective, const xgb::DMatrix& m, const float* y, int it,
-               std::vector<float>* pred, std::vector<float>* grad, std::vector<float>* hess) const {
+  Status Round(xgb::Booster* b, Objective objective, const xgb::DMatrix& m, const float* y,
+               const float* weight, int it, std::vector<float>* pred, std::vector<float>* grad,
+               std::vector<float>* hess) const {
     if (objective != Objective::kQuantile) return b->UpdateOneIter(it, m);
     RETAILCAST_RETURN_IF_ERROR(b->PredictMatrix(m, true, true, pred));
-    PinballGradient(*pred, y, o_.quantile_alpha, grad, hess);
+    PinballGradient(*pred, y, weight, o_.quantile_alpha, grad, hess);
     return b->BoostOneIter(m, grad, hess);
   }
 

@@ -160,8 +160,8 @@ class NnKind final : public LearnerKind {
     }
     NetTraining t = o_.training;
     t.seed = seed;
-    RETAILCAST_RETURN_IF_ERROR(
-        net->Train(in.data(), spec.window > 0 ? win.data() : nullptr, set.y, set.n_fit, set.n, t));
+    RETAILCAST_RETURN_IF_ERROR(net->Train(in.data(), spec.window > 0 ? win.data() : nullptr, set.y,
+                                          set.weight, set.n_fit, set.n, t));
     auto learner = std::make_unique<NnLearner>(std::move(net), spec, std::move(cols),
                                                std::move(mean), std::move(sd), t.threads);
     learner->set_width(set.width);

@@ -518,6 +518,12 @@ ParamSpec RowModelSpec(int64_t default_max_rows) {
           "clip forecasts and bounds at 0: auto = for series whose training values are all "
           ">= 0",
           {"auto", "true", "false"}),
+      MakeParamDef(
+          "weights", T::kString, "equal", 0, 0,
+          "weight of each series' rows in the loss: equal, or volume (the series' recent mean "
+          "level, so errors count by volume as in WRMSSE and small erratic series do not "
+          "dominate)",
+          {"equal", "volume"}),
       MakeParamDef("seed", T::kInt, "0", 0, 9.0e15, "seed of row sampling and learner randomness"),
       MakeParamDef("threads", T::kInt, "0", 0, 1024, "learner threads; 0 = the thread pool's size"),
   };
@@ -536,6 +542,7 @@ Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& p, std::str
   o.max_rows = p.GetInt("max_rows");
   o.partition = p.GetString("partition");
   o.non_negative = p.GetString("non_negative");
+  o.weights = p.GetString("weights") == "volume" ? RowWeights::kVolume : RowWeights::kEqual;
   o.seed = static_cast<uint64_t>(p.GetInt("seed"));
   o.threads = static_cast<int>(p.GetInt("threads"));
   const std::string& levels = p.GetString("interval_levels");
@@ -691,6 +698,8 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
     part.offsets.assign(groups.size(), {});
     for (size_t g = 0; g < groups.size(); ++g) {
       std::vector<float> x(n_rows * width), win(n_rows * static_cast<size_t>(window)), y(n_rows);
+      std::vector<float> weight;
+      if (options_.weights == RowWeights::kVolume) weight.assign(n_rows, 0);
       pool.ParallelFor(members.size(), [&](size_t m) {
         const size_t i = members[m];
         const features::SeriesFrame f = pipeline.TrainingFrame(data, i, &calendar);
@@ -704,6 +713,10 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
           }
           for (size_t r = 0; r < pos.size(); ++r) {
             y[row + r] = static_cast<float>(f.y[static_cast<size_t>(pos[r])] * inv);
+          }
+          if (!weight.empty()) {
+            std::fill_n(weight.begin() + static_cast<std::ptrdiff_t>(row), pos.size(),
+                        static_cast<float>(pipeline.level(i)));
           }
         };
         fill(fit_pos[i], fit_off[m]);
@@ -725,6 +738,13 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
       set.windows = window > 0 ? win.data() : nullptr;
       set.window = window;
       set.y = y.data();
+      if (!weight.empty()) {
+        double sum = 0;
+        for (float v : weight) sum += v;
+        const double norm = static_cast<double>(n_rows) / sum;
+        for (float& v : weight) v = static_cast<float>(v * norm);
+        set.weight = weight.data();
+      }
       set.features = pipeline.features();
       const uint64_t seed = Mix64(options_.seed ^ Mix64(p * 1000003 + g));
       auto learner = kind_->Train(set, seed, pool);

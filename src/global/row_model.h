@@ -34,6 +34,8 @@ struct LearnSet {
   const float* windows = nullptr;  // n x window scaled target windows (window > 0 only)
   int window = 0;
   const float* y = nullptr;  // n targets
+  // n row weights of the loss (null = every row counts once); they average 1 over the rows.
+  const float* weight = nullptr;
   std::span<const features::FeatureInfo> features;
 };
 
@@ -68,6 +70,12 @@ class LearnerKind {
 
 enum class Strategy : uint8_t { kRecursive, kDirect };
 
+// How much each series' rows count in the learners' loss. Targets are scaled by each series'
+// level, so with equal weights a small series' error of 50 % counts as much as a large one's;
+// kVolume weights rows by the series' level, which makes the scaled loss count errors by
+// volume, as WRMSSE does (the M5 winners trained LightGBM with such weights).
+enum class RowWeights : uint8_t { kEqual, kVolume };
+
 // The parameters every row model has (RowModelSpec), read by RowModelOptionsFromParams.
 struct RowModelOptions {
   features::FeatureOptions features;
@@ -80,13 +88,14 @@ struct RowModelOptions {
   std::string partition;  // attribute; "" = one model
   std::vector<double> interval_levels;
   std::string non_negative = "auto";
+  RowWeights weights = RowWeights::kEqual;
   uint64_t seed = 0;
   int threads = 0;  // learner threads; 0 = the pool's size
 };
 
 // `model`'s row-model entries: strategy, direct_horizon, direct_groups, valid_periods,
 // train_window, max_rows (default `default_max_rows`), partition, interval_levels,
-// non_negative, seed, threads; then the feature pipeline's (FeatureParamSpec).
+// non_negative, weights, seed, threads; then the feature pipeline's (FeatureParamSpec).
 ParamSpec RowModelSpec(int64_t default_max_rows);
 Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& params,
                                                   std::string_view model);

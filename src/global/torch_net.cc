@@ -73,24 +73,31 @@ class Module : public torch::nn::Module {
   torch::nn::Linear out_{nullptr};
 };
 
-torch::Tensor Loss(const torch::Tensor& pred, const torch::Tensor& y, NetLoss loss) {
+// The mean loss of a batch, each row's loss times its weight when `w` is defined.
+torch::Tensor Loss(const torch::Tensor& pred, const torch::Tensor& y, const torch::Tensor& w,
+                   NetLoss loss) {
+  const auto none = torch::Reduction::None;
+  torch::Tensor each;
   switch (loss) {
     case NetLoss::kL1:
-      return torch::l1_loss(pred, y);
+      each = torch::l1_loss(pred, y, none);
+      break;
     case NetLoss::kMse:
-      return torch::mse_loss(pred, y);
+      each = torch::mse_loss(pred, y, none);
+      break;
     case NetLoss::kHuber:
-      return torch::smooth_l1_loss(pred, y);
+      each = torch::smooth_l1_loss(pred, y, none);
+      break;
   }
-  return torch::l1_loss(pred, y);
+  return w.defined() ? (each * w).sum() / w.sum() : each.mean();
 }
 
 class TorchNet final : public Net {
  public:
   explicit TorchNet(const NetSpec& s) : spec_(s), module_(std::make_shared<Module>(s)) {}
 
-  Status Train(const float* x, const float* windows, const float* y, size_t n_fit, size_t n,
-               const NetTraining& t) override {
+  Status Train(const float* x, const float* windows, const float* y, const float* weight,
+               size_t n_fit, size_t n, const NetTraining& t) override {
     try {
       std::lock_guard<std::mutex> lock(TorchLock());
       torch::set_num_threads(std::max(1, t.threads));
@@ -101,6 +108,10 @@ class TorchNet final : public Net {
       // Views of the caller's arrays (no copies); batches are gathered from them.
       auto all_x = torch::from_blob(const_cast<float*>(x), {static_cast<int64_t>(n), w});
       auto all_y = torch::from_blob(const_cast<float*>(y), {static_cast<int64_t>(n)});
+      const torch::Tensor all_weight =
+          weight != nullptr
+              ? torch::from_blob(const_cast<float*>(weight), {static_cast<int64_t>(n)})
+              : torch::Tensor();
       torch::Tensor all_w =
           rnn ? torch::from_blob(const_cast<float*>(windows), {static_cast<int64_t>(n), win})
               : torch::Tensor();
@@ -125,8 +136,9 @@ class TorchNet final : public Net {
           auto bx = all_x.index_select(0, idx);
           auto by = all_y.index_select(0, idx);
           auto bw = rnn ? all_w.index_select(0, idx) : torch::Tensor();
+          auto bweight = all_weight.defined() ? all_weight.index_select(0, idx) : torch::Tensor();
           opt.zero_grad();
-          auto loss = Loss(module_->Forward(bx, bw), by, t.loss);
+          auto loss = Loss(module_->Forward(bx, bw), by, bweight, t.loss);
           loss.backward();
           opt.step();
         }
@@ -137,7 +149,9 @@ class TorchNet final : public Net {
         auto vx = all_x.narrow(0, static_cast<int64_t>(n_fit), nv);
         auto vw = rnn ? all_w.narrow(0, static_cast<int64_t>(n_fit), nv) : torch::Tensor();
         auto vy = all_y.narrow(0, static_cast<int64_t>(n_fit), nv);
-        const double v = Loss(module_->Forward(vx, vw), vy, t.loss).item<double>();
+        auto vweight = all_weight.defined() ? all_weight.narrow(0, static_cast<int64_t>(n_fit), nv)
+                                            : torch::Tensor();
+        const double v = Loss(module_->Forward(vx, vw), vy, vweight, t.loss).item<double>();
         if (v < best) {
           best = v;
           best_weights = Weights();

@@ -56,9 +56,10 @@ class Net {
 
   // Rows x (n x inputs, no NaN), windows (n x window, no NaN; null for kMlp), targets y: the
   // first n_fit rows are trained on, the rest are the validation rows. Internal for LibTorch
-  // failures (its exceptions are caught here).
-  virtual Status Train(const float* x, const float* windows, const float* y, size_t n_fit, size_t n,
-                       const NetTraining& training) = 0;
+  // failures (its exceptions are caught here). `weight` (n values, null = all 1) weights each
+  // row's loss.
+  virtual Status Train(const float* x, const float* windows, const float* y, const float* weight,
+                       size_t n_fit, size_t n, const NetTraining& training) = 0;
   // Internal for LibTorch failures.
   virtual Status Predict(const float* x, const float* windows, size_t n, int threads,
                          double* out) const = 0;

@@ -40,6 +40,10 @@ Status DMatrix::Init(const float* x, size_t rows, size_t cols, const float* labe
   return Check(XGDMatrixSetStrFeatureInfo(h_, "feature_type", t.data(), t.size()), "feature types");
 }
 
+Status DMatrix::SetWeights(const float* w, size_t rows) {
+  return Check(XGDMatrixSetFloatInfo(h_, "weight", w, rows), "set weights");
+}
+
 Status DMatrix::SetBaseMargin(const float* margin, size_t rows) {
   return Check(XGDMatrixSetFloatInfo(h_, "base_margin", margin, rows), "set base margin");
 }

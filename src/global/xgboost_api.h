@@ -28,6 +28,7 @@ class DMatrix {
   Status Init(const float* x, size_t rows, size_t cols, const float* labels,
               const std::vector<const char*>& types, int threads);
   Status SetBaseMargin(const float* margin, size_t rows);
+  Status SetWeights(const float* w, size_t rows);
   DMatrixHandle get() const { return h_; }
 
  private:

@@ -278,6 +278,53 @@ TEST(GbmTest, ModelsTrainedOnTwoThreadsAtOnceAgreeWithOneAtATime) {
   }
 }
 
+// Two series whose scaled values follow different rules after the same value: "big" (level
+// 1,000) alternates 1.5, 0.5; "small" (level 1) repeats 0.5, 0.5, 1.5, 1.5, so whatever its
+// last value its next one averages 1. Stumps (one feature per tree, so lag_1 and the series'
+// level only add up) cannot fit both: after a 0.5 the equal-weight model predicts about 1.25,
+// the volume-weighted one big's 1.5.
+Panel ConflictingPanel(int length) {
+  Panel p(Frequency::Daily());
+  p.AddSeries("big", Date::FromYmd(2022, 1, 3), length, {});
+  p.AddSeries("small", Date::FromYmd(2022, 1, 3), length, {});
+  auto big = p.mutable_values(0);
+  auto small = p.mutable_values(1);
+  const double cycle[4] = {0.5, 0.5, 1.5, 1.5};
+  for (int t = 0; t < length; ++t) {
+    big[static_cast<size_t>(t)] = t % 2 == 0 ? 1500 : 500;
+    small[static_cast<size_t>(t)] = cycle[t % 4];
+  }
+  return p;
+}
+
+TEST(GbmTest, VolumeWeightsLetLargeSeriesCountByTheirVolume) {
+  const Panel p = ConflictingPanel(360);  // big ends with 500: its next value is 1,500
+  ASSERT_EQ(p.values(0).back(), 500);
+  const std::vector<std::string> stumps = {
+      "lags=1",         "windows=none",          "expanding=false",
+      "calendar=false", "target_encoding=false", "max_depth=1",
+      "trees=300",      "learning_rate=0.3",     "min_child_weight=0",
+      "subsample=1",    "colsample=1",           "early_stopping_rounds=300"};
+  auto first_step = [&](const std::string& weights) -> double {
+    std::vector<std::string> params = stumps;
+    params.push_back("weights=" + weights);
+    auto gbm = Models("gbm", params);
+    EXPECT_TRUE(gbm.ok()) << gbm.status().ToString();
+    if (!gbm.ok()) return NAN;
+    eval::ForecastRun run = RunPanel(p, *gbm);
+    for (const auto& r : run.table.rows) {
+      if (r.unique_id == "big" && r.ds == p.end(0) + 1) return r.yhat;
+    }
+    ADD_FAILURE() << "no first-step forecast of 'big'";
+    return NAN;
+  };
+  const double equal = first_step("equal");
+  const double volume = first_step("volume");
+  EXPECT_NEAR(volume, 1500, 40);
+  EXPECT_LT(equal, 1400);
+  EXPECT_GT(equal, 1100);
+}
+
 TEST(GbmTest, KnownFutureRegressorsAreUsedAndRequired) {
   Panel full = MakePanel(8, 160, /*promo=*/true);
   Holdout h = Split(full);
@@ -403,6 +450,30 @@ TEST(GlobalFamiliesTest, NeuralModelsLearnTheWeeklyPattern) {
     eval::ForecastRun run = RunPanel(h.train, *m);
     ASSERT_TRUE(run.errors.empty()) << f.name << ": " << run.errors[0].status.ToString();
     EXPECT_LT(MeanAbsoluteError(run, h, f.name), base) << f.name;
+  }
+}
+
+// The networks weight their loss too: on the same panel the weights change what they learn.
+TEST(GlobalFamiliesTest, NeuralModelsTrainWithVolumeWeights) {
+  const Panel p = ConflictingPanel(240);
+  for (const Family& f : {Family{"mlp", {"epochs=6"}}, Family{"lstm", {"epochs=3"}}}) {
+    std::vector<double> forecasts[2];
+    int k = 0;
+    for (const char* weights : {"weights=equal", "weights=volume"}) {
+      std::vector<std::string> params = f.params;
+      params.push_back(weights);
+      params.push_back("loss=mse");
+      auto m = Models(f.name, params);
+      ASSERT_TRUE(m.ok()) << m.status().ToString();
+      eval::ForecastRun run = RunPanel(p, *m);
+      ASSERT_TRUE(run.errors.empty()) << f.name << ": " << run.errors[0].status.ToString();
+      for (const auto& r : run.table.rows) {
+        ASSERT_TRUE(std::isfinite(r.yhat)) << f.name;
+        forecasts[k].push_back(r.yhat);
+      }
+      ++k;
+    }
+    EXPECT_NE(forecasts[0], forecasts[1]) << f.name << ": the weights changed nothing";
   }
 }
 
