@@ -178,6 +178,16 @@ Status RunExplain(const ExplainArgs& a) {
     return Status::InvalidArgument("explain takes one model, got '" + a.model + "'");
   }
   const eval::ModelInstance& model = models.front();
+  if (model.global) {
+    // A global model is trained on the whole panel, so refitting it on each series alone (as
+    // explain does) would explain a different model; say so before any training.
+    return Status::InvalidArgument(
+        "model '" + model.spec.label +
+        "' is a global model and does not split its forecast into components; `retailcast "
+        "forecast --model " +
+        model.spec.label +
+        " --importance FILE` writes its feature gain shares, or use --model additive");
+  }
   RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
   std::optional<Panel> future;
   if (!a.future.empty()) {

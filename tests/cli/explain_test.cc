@@ -119,6 +119,11 @@ TEST_F(ExplainTest, OtherErrors) {
   ProcessResult no_components = Cli(args);
   EXPECT_EQ(no_components.exit_code, kExitUsage) << no_components.Describe();
   EXPECT_THAT(no_components.err, HasSubstr("does not return components"));
+  args.back() = "gbm";
+  ProcessResult global = Cli(args);
+  EXPECT_EQ(global.exit_code, kExitUsage) << global.Describe();
+  EXPECT_THAT(global.err, HasSubstr("global model"));
+  EXPECT_THAT(global.err, HasSubstr("--importance"));
   ProcessResult unknown = Cli({"explain", "--input", train_, "--horizon", "7", "--series", "nope"});
   EXPECT_EQ(unknown.exit_code, kExitNotFound) << unknown.Describe();
   EXPECT_THAT(unknown.err, HasSubstr("nope"));

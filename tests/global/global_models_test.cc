@@ -255,8 +255,8 @@ TEST(GbmTest, NegativeTargetsPickSquaredErrorOrAreNamed) {
   }
 }
 
-// Boosters trained side by side on different threads (as `retailcast explain` and the service
-// do with the per-series form) must not share XGBoost state: its tweedie metric once freed
+// Boosters trained side by side on different threads (as the service does with the per-series
+// form for posted histories) must not share XGBoost state: its tweedie metric once freed
 // another thread's name buffer (run under ASan to see it).
 TEST(GbmTest, ModelsTrainedOnTwoThreadsAtOnceAgreeWithOneAtATime) {
   Panel p = MakePanel(16, 120);
