@@ -16,8 +16,9 @@
 #            fixed reply of the same size (the library's and the wire's share of the cost)
 #   single-nocache, batch-nocache   the same with the forecast cache off (every forecast
 #            predicted and formatted again)
-# Prints requests/s and latency percentiles of each, the single/hello throughput ratio and
-# the batch series-forecasts/s. Both servers run with TCP_NODELAY and 64 worker threads; the
+# hello, single and canned are measured in ROUNDS (default 3) interleaved rounds against the
+# same two running servers; the ratios are of their medians. Prints requests/s and latency
+# percentiles of each run, the ratios and the batch series-forecasts/s. Both servers run with TCP_NODELAY and 64 worker threads; the
 # service writes its access log to a file, so the ratio includes logging. Keys are hashed
 # with a server secret (hmac-sha256, as deployed), and one request per run warms the key.
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +29,7 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-8}"
 WRK_THREADS="${WRK_THREADS:-2}"
+ROUNDS="${ROUNDS:-3}"
 SERIES="${SERIES:-2000}"
 BATCH="${BATCH:-1000}"
 W="$WORK/serve"
@@ -108,45 +110,57 @@ PY
 }
 
 echo "machine: $(machine_state)"
-port=$(free_port)
-"$BIN/bench_serve_hello" "$port" 64 2>"$W/hello.err" &
-hello=$!
-wait_http "http://127.0.0.1:$port/hello"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/hello" >"$W/hello.txt"
-kill -TERM "$hello"; wait "$hello" || true
-
-# serve_runs CONFIG SUFFIX: the single and batch runs against a fresh server.
-serve_runs() {
-  local port serve
-  port=$(free_port)
+# serve_start CONFIG SUFFIX: a fresh service (sets serve_pid, serve_port, reply_bytes).
+serve_start() {
+  serve_port=$(free_port)
   rm -f "$W/access.log"
-  "$RC" serve --store "$db" --port "$port" --config "$1" 2>"$W/serve$2.err" &
-  serve=$!
-  wait_http "http://127.0.0.1:$port/readyz"
+  "$RC" serve --store "$db" --port "$serve_port" --config "$1" 2>"$W/serve$2.err" &
+  serve_pid=$!
+  wait_http "http://127.0.0.1:$serve_port/readyz"
   reply_bytes=$(curl -fs -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $key" \
     -H 'Content-Type: application/json' \
     -d "{\"series\":[\"$(head -n 1 "$W/ids.txt")\"],\"horizon\":28,\"levels\":[80,95]}" \
-    "http://127.0.0.1:$port/v1/forecast")
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
-    "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/single$2.txt"
-  wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
-    "http://127.0.0.1:$port" -- "$W/all_ids.txt" "$key" "$BATCH" >"$W/batch$2.txt"
-  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
-  log_lines=$(wc -l <"$W/access.log")
-  kill -TERM "$serve"
-  wait "$serve" || die "retailcast serve did not exit cleanly (see $W/serve$2.err)"
+    "http://127.0.0.1:$serve_port/v1/forecast")
 }
-serve_runs "$W/config_nocache.json" _nocache
-serve_runs "$W/config.json" ""
-# The same requests as "single" answered by the hello server with a fixed reply of the
-# service's reply size: what the library and the wire cost with no work behind them.
-port=$(free_port)
-REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$port" 64 2>"$W/canned.err" &
+serve_stop() {
+  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$serve_pid/status")
+  log_lines=$(wc -l <"$W/access.log")
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || die "retailcast serve did not exit cleanly (see $W/serve$1.err)"
+}
+single_run() {  # single_run PORT OUT
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
+    "http://127.0.0.1:$1" -- "$W/ids.txt" "$key" >"$2"
+}
+batch_run() {  # batch_run PORT OUT
+  wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency -s "$W/batch.lua" \
+    "http://127.0.0.1:$1" -- "$W/all_ids.txt" "$key" "$BATCH" >"$2"
+}
+
+# Without the cache first: every forecast predicted and formatted again.
+serve_start "$W/config_nocache.json" _nocache
+single_run "$serve_port" "$W/single_nocache.txt"
+batch_run "$serve_port" "$W/batch_nocache.txt"
+serve_stop _nocache
+# Then the service (cache on) and the hello server side by side, measured in ROUNDS rounds of
+# hello, single and canned: the machine's speed drifts by more than the gap to the target, and
+# interleaving puts every baseline next to the run it is compared with. "canned" sends the
+# single requests to the hello server, which answers them with a fixed reply of the service's
+# reply size: what the library and the wire cost with no work behind them.
+serve_start "$W/config.json" ""
+hello_port=$(free_port)
+REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$hello_port" 64 2>"$W/hello.err" &
 hello=$!
-wait_http "http://127.0.0.1:$port/hello"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$W/single.lua" \
-  "http://127.0.0.1:$port" -- "$W/ids.txt" "$key" >"$W/canned.txt"
+wait_http "http://127.0.0.1:$hello_port/hello"
+for r in $(seq "$ROUNDS"); do
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+    "http://127.0.0.1:$hello_port/hello" >"$W/hello.$r.txt"
+  single_run "$serve_port" "$W/single.$r.txt"
+  single_run "$hello_port" "$W/canned.$r.txt"
+done
+batch_run "$serve_port" "$W/batch.txt"
 kill -TERM "$hello"; wait "$hello" || true
+serve_stop ""
 
 printf '%-15s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
 row() {  # row NAME CONNS FILE -> prints the row, sets rps
@@ -155,18 +169,27 @@ row() {  # row NAME CONNS FILE -> prints the row, sets rps
   printf '%-15s %6s %12s %9s %9s %8s %s\n' "$1" "$2" "$r" "$p50" "$p99" "$bad" "$err"
   rps=$r
 }
-row hello "$CONNECTIONS" "$W/hello.txt"; h_rps=$rps
-row single "$CONNECTIONS" "$W/single.txt"; s_rps=$rps
-row canned "$CONNECTIONS" "$W/canned.txt"; c_rps=$rps
+hellos=() singles=() canneds=()
+for r in $(seq "$ROUNDS"); do
+  row "hello.$r" "$CONNECTIONS" "$W/hello.$r.txt"; hellos+=("$rps")
+  row "single.$r" "$CONNECTIONS" "$W/single.$r.txt"; singles+=("$rps")
+  row "canned.$r" "$CONNECTIONS" "$W/canned.$r.txt"; canneds+=("$rps")
+done
 row single-nocache "$CONNECTIONS" "$W/single_nocache.txt"; sn_rps=$rps
 row batch "$BATCH_CONNECTIONS" "$W/batch.txt"; b_rps=$rps
 row batch-nocache "$BATCH_CONNECTIONS" "$W/batch_nocache.txt"; bn_rps=$rps
-/usr/bin/python3 - "$h_rps" "$s_rps" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" "$c_rps" "$reply_bytes" <<'PY'
-import sys
-h, s, sn, b, bn, n, c, size = map(float, sys.argv[1:])
-print(f"single/hello throughput: {s / h:.2f} cached, {sn / h:.2f} without the cache (target >= 0.80)")
-print(f"canned/hello: {c / h:.2f} (the same requests, a fixed {size:.0f}-byte reply, no work); "
-      f"single/canned: {s / c:.2f}")
+/usr/bin/python3 - "${hellos[*]}" "${singles[*]}" "${canneds[*]}" "$sn_rps" "$b_rps" "$bn_rps" \
+  "$BATCH" "$reply_bytes" <<'PY'
+import statistics, sys
+hs, ss, cs = ([float(v) for v in a.split()] for a in sys.argv[1:4])
+sn, b, bn, n, size = map(float, sys.argv[4:])
+h, s, c = (statistics.median(v) for v in (hs, ss, cs))
+per = lambda xs, ys: " / ".join(f"{x / y:.2f}" for x, y in zip(xs, ys))
+print(f"medians over {len(hs)} rounds: hello {h:.0f}, single {s:.0f}, canned {c:.0f} requests/s")
+print(f"single/hello throughput: {s / h:.2f} (rounds: {per(ss, hs)}); without the cache "
+      f"{sn / h:.2f} (target >= 0.80)")
+print(f"canned/hello: {c / h:.2f} (rounds: {per(cs, hs)}; the same requests, a fixed "
+      f"{size:.0f}-byte reply, no work); single/canned: {s / c:.2f} (rounds: {per(ss, cs)})")
 print(f"batch: {b * n:,.0f} series-forecasts/s cached, {bn * n:,.0f} without the cache, "
       f"{n:.0f} series per request (target >= 200,000)")
 PY

@@ -57,8 +57,13 @@ int main(int argc, char** argv) {
     res.set_content("Hello World!", "text/plain");
   });
   const char* bytes = std::getenv("REPLY_BYTES");
+  const long want = bytes != nullptr ? std::atol(bytes) : 1974;
+  if (want < 0 || want > (64L << 20)) {
+    std::fprintf(stderr, "REPLY_BYTES must be between 0 and 67108864, got '%s'\n", bytes);
+    return 2;
+  }
   const std::string canned = [&] {
-    const size_t n = bytes != nullptr ? static_cast<size_t>(std::atol(bytes)) : 1974;
+    const size_t n = static_cast<size_t>(want);
     std::string body = "{\"forecasts\":[\"";
     body.resize(std::max(n, body.size() + 3) - 3, 'x');
     return body + "\"]}";

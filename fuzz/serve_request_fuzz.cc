@@ -1,9 +1,9 @@
 // libFuzzer target for what the service parses from a request: the forecast and actuals
-// bodies (JSON, types, limits), posted history through the long-format reader, the
-// Authorization header, the route table, and the error replies built from all of these.
-// The first input byte picks the method and options; the rest is the body (also used as the
-// path and the header). Invariants checked here abort (and so are reported by the fuzzer)
-// when broken; any crash or sanitizer report is a bug.
+// bodies (JSON, types, limits; the one-pass stored-request reader against the JSON parser), posted
+// history through the long-format reader, the Authorization header, the route table, and the error
+// replies built from all of these. The first input byte picks the method and options; the rest is
+// the body (also used as the path and the header). Invariants checked here abort (and so are
+// reported by the fuzzer) when broken; any crash or sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -77,6 +77,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(f.horizon >= 1);
     Check(f.posted ? !f.data.ids.empty() : !f.series.empty());
     if (f.posted) CheckPosted(f.data, (mode & 1) != 0);
+  }
+  // Where the one-pass reader of stored requests accepts, the JSON-document parser agrees.
+  serve::ForecastRequest fast;
+  if (serve::TryParseStoredForecast(body, limits, &fast)) {
+    serve::ForecastRequest general;
+    Check(serve::ParseForecastRequestJson(body, limits, &general, nullptr).ok());
+    Check(!fast.posted && !general.posted && fast.series == general.series &&
+          fast.horizon == general.horizon && fast.levels == general.levels &&
+          fast.artifact == general.artifact && fast.models == general.models);
   }
 
   serve::ActualsRequest a;

@@ -190,15 +190,12 @@ class GbmKind final : public LearnerKind {
     for (const auto& f : set.features) types.push_back(f.categorical ? "c" : "q");
     const size_t w = set.width;
     xgb::DMatrix fit, valid;
-    RETAILCAST_RETURN_IF_ERROR(fit.Init(set.x, set.n_fit, w, set.y, types, threads));
-    if (set.weight != nullptr) RETAILCAST_RETURN_IF_ERROR(fit.SetWeights(set.weight, set.n_fit));
+    RETAILCAST_RETURN_IF_ERROR(fit.Init(set.x, set.n_fit, w, set.y, set.weight, types, threads));
     const bool has_valid = set.n > set.n_fit && o_.early_stopping_rounds > 0;
     if (has_valid) {
       RETAILCAST_RETURN_IF_ERROR(valid.Init(set.x + set.n_fit * w, set.n - set.n_fit, w,
-                                            set.y + set.n_fit, types, threads));
-      if (set.weight != nullptr) {
-        RETAILCAST_RETURN_IF_ERROR(valid.SetWeights(set.weight + set.n_fit, set.n - set.n_fit));
-      }
+                                            set.y + set.n_fit, Offset(set.weight, set.n_fit), types,
+                                            threads));
     }
     std::vector<const xgb::DMatrix*> cache = {&fit};
     if (has_valid) cache.push_back(&valid);
@@ -232,8 +229,7 @@ class GbmKind final : public LearnerKind {
     xgb::DMatrix* final_rows = &fit;
     size_t final_n = set.n_fit;
     if (has_valid && o_.refit) {
-      RETAILCAST_RETURN_IF_ERROR(all.Init(set.x, set.n, w, set.y, types, threads));
-      if (set.weight != nullptr) RETAILCAST_RETURN_IF_ERROR(all.SetWeights(set.weight, set.n));
+      RETAILCAST_RETURN_IF_ERROR(all.Init(set.x, set.n, w, set.y, set.weight, types, threads));
       RETAILCAST_ASSIGN_OR_RETURN(booster, xgb::Booster::Create({&all}));
       RETAILCAST_RETURN_IF_ERROR(Configure(&booster, objective, set.y, set.n, seed, threads));
       for (int it = 0; it < best; ++it) {

@@ -696,10 +696,26 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
     auto& part = fitted->parts_[p];
     part.learners.resize(groups.size());
     part.offsets.assign(groups.size(), {});
+    // Volume weights depend only on the series, so every horizon group shares them;
+    // normalised to average 1 so the learners' regularisation keeps its meaning.
+    std::vector<float> weight;
+    if (options_.weights == RowWeights::kVolume && n_rows > 0) {
+      weight.resize(n_rows);
+      double sum = 0;
+      for (size_t m = 0; m < members.size(); ++m) {
+        const double level = pipeline.level(members[m]);
+        const size_t fit_n = fit_off[m + 1] - fit_off[m], valid_n = valid_off[m + 1] - valid_off[m];
+        std::fill_n(weight.begin() + static_cast<std::ptrdiff_t>(fit_off[m]), fit_n,
+                    static_cast<float>(level));
+        std::fill_n(weight.begin() + static_cast<std::ptrdiff_t>(n_fit + valid_off[m]), valid_n,
+                    static_cast<float>(level));
+        sum += level * static_cast<double>(fit_n + valid_n);
+      }
+      const double norm = sum > 0 ? static_cast<double>(n_rows) / sum : 1.0;
+      for (float& v : weight) v = static_cast<float>(v * norm);
+    }
     for (size_t g = 0; g < groups.size(); ++g) {
       std::vector<float> x(n_rows * width), win(n_rows * static_cast<size_t>(window)), y(n_rows);
-      std::vector<float> weight;
-      if (options_.weights == RowWeights::kVolume) weight.assign(n_rows, 0);
       pool.ParallelFor(members.size(), [&](size_t m) {
         const size_t i = members[m];
         const features::SeriesFrame f = pipeline.TrainingFrame(data, i, &calendar);
@@ -713,10 +729,6 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
           }
           for (size_t r = 0; r < pos.size(); ++r) {
             y[row + r] = static_cast<float>(f.y[static_cast<size_t>(pos[r])] * inv);
-          }
-          if (!weight.empty()) {
-            std::fill_n(weight.begin() + static_cast<std::ptrdiff_t>(row), pos.size(),
-                        static_cast<float>(pipeline.level(i)));
           }
         };
         fill(fit_pos[i], fit_off[m]);
@@ -738,13 +750,7 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
       set.windows = window > 0 ? win.data() : nullptr;
       set.window = window;
       set.y = y.data();
-      if (!weight.empty()) {
-        double sum = 0;
-        for (float v : weight) sum += v;
-        const double norm = static_cast<double>(n_rows) / sum;
-        for (float& v : weight) v = static_cast<float>(v * norm);
-        set.weight = weight.data();
-      }
+      if (!weight.empty()) set.weight = weight.data();
       set.features = pipeline.features();
       const uint64_t seed = Mix64(options_.seed ^ Mix64(p * 1000003 + g));
       auto learner = kind_->Train(set, seed, pool);

@@ -31,17 +31,17 @@ DMatrix::~DMatrix() {
 }
 
 Status DMatrix::Init(const float* x, size_t rows, size_t cols, const float* labels,
-                     const std::vector<const char*>& types, int threads) {
+                     const float* weights, const std::vector<const char*>& types, int threads) {
   Quiet();
   RETAILCAST_RETURN_IF_ERROR(
       Check(XGDMatrixCreateFromMat_omp(x, rows, cols, NAN, &h_, threads), "DMatrix creation"));
   RETAILCAST_RETURN_IF_ERROR(Check(XGDMatrixSetFloatInfo(h_, "label", labels, rows), "set labels"));
+  if (weights != nullptr) {
+    RETAILCAST_RETURN_IF_ERROR(
+        Check(XGDMatrixSetFloatInfo(h_, "weight", weights, rows), "set weights"));
+  }
   std::vector<const char*> t = types;
   return Check(XGDMatrixSetStrFeatureInfo(h_, "feature_type", t.data(), t.size()), "feature types");
-}
-
-Status DMatrix::SetWeights(const float* w, size_t rows) {
-  return Check(XGDMatrixSetFloatInfo(h_, "weight", w, rows), "set weights");
 }
 
 Status DMatrix::SetBaseMargin(const float* margin, size_t rows) {

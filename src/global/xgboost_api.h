@@ -23,12 +23,12 @@ class DMatrix {
   DMatrix(const DMatrix&) = delete;
   DMatrix& operator=(const DMatrix&) = delete;
   ~DMatrix();
-  // Rows of a dense row-major float matrix (NaN = missing), with labels (n values) and the
-  // feature types ("q" numeric, "c" categorical), copied by XGBoost.
-  Status Init(const float* x, size_t rows, size_t cols, const float* labels,
+  // Rows of a dense row-major float matrix (NaN = missing), with labels and row weights
+  // (rows values each; weights null = all equal) and the feature types ("q" numeric,
+  // "c" categorical), copied by XGBoost.
+  Status Init(const float* x, size_t rows, size_t cols, const float* labels, const float* weights,
               const std::vector<const char*>& types, int threads);
   Status SetBaseMargin(const float* margin, size_t rows);
-  Status SetWeights(const float* w, size_t rows);
   DMatrixHandle get() const { return h_; }
 
  private:

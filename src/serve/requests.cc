@@ -327,6 +327,12 @@ std::string LevelKey(std::string_view side, double level) {
 
 Status ParseForecastRequest(std::string_view body, const RequestLimits& limits,
                             ForecastRequest* out, Json* details) {
+  if (TryParseStoredForecast(body, limits, out)) return Status::Ok();
+  return ParseForecastRequestJson(body, limits, out, details);
+}
+
+Status ParseForecastRequestJson(std::string_view body, const RequestLimits& limits,
+                                ForecastRequest* out, Json* details) {
   RETAILCAST_ASSIGN_OR_RETURN(Json j, ParseBody(body, details));
   RETAILCAST_RETURN_IF_ERROR(CheckKnownFields(j, "",
                                               {"series", "artifact", "models", "horizon", "levels",

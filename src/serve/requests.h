@@ -64,6 +64,15 @@ struct RequestLimits {
 // of series/data, duplicated levels, limits exceeded.
 Status ParseForecastRequest(std::string_view body, const RequestLimits& limits,
                             ForecastRequest* out, nlohmann::json* details);
+// The two halves of ParseForecastRequest: TryParseStoredForecast reads the common
+// stored-series request in one pass (a strict subset: ASCII strings without escapes, plain
+// integers, no duplicate fields, every value valid) and returns false for anything else;
+// ParseForecastRequestJson reads any body through a JSON document and words the errors. Where
+// the first accepts, the second gives the same request (checked by serve_request_fuzz).
+bool TryParseStoredForecast(std::string_view body, const RequestLimits& limits,
+                            ForecastRequest* out);
+Status ParseForecastRequestJson(std::string_view body, const RequestLimits& limits,
+                                ForecastRequest* out, nlohmann::json* details);
 Status ParseActualsRequest(std::string_view body, const RequestLimits& limits, ActualsRequest* out,
                            nlohmann::json* details);
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <optional>
 
 #include "forecast_json.h"
 #include "json_writer.h"
@@ -626,7 +627,7 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   // A forecast not in the cache is written here first, then copied into the reply and kept.
   std::string one;
   JsonWriter one_writer(&one);
-  ForecastJson one_json(&one_writer, r.levels);
+  std::optional<ForecastJson> one_json;  // made at the first miss (it formats the level keys)
   size_t hits = 0;
   for (size_t i : rows) {
     const LoadedArtifact::Series& s = a->series()[i];
@@ -654,7 +655,8 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
         continue;
       }
       one.clear();
-      one_json.Write(s.unique_id, models[j].spec.label, s.last, s.freq, *fc, r.horizon);
+      if (!one_json) one_json.emplace(&one_writer, r.levels);
+      one_json->Write(s.unique_id, models[j].spec.label, s.last, s.freq, *fc, r.horizon);
       w.Raw(one);
       a->Remember(i, j, r.horizon, r.levels, one);
       served[c] += 1;

@@ -421,6 +421,63 @@ TEST(RequestsTest, StoredForecastRequest) {
   EXPECT_EQ(defaults.levels, (std::vector<double>{80, 95}));
 }
 
+// The one-pass reader takes the common stored request and gives what the JSON parser gives;
+// everything outside its subset is left to the JSON parser, which words the errors.
+TEST(RequestsTest, OnePassStoredReaderAgreesWithTheJsonParser) {
+  const RequestLimits limits;
+  for (const char* body : {
+           R"({"series": ["CA_1/FOODS_3_090"], "horizon": 28, "levels": [80, 95]})",
+           "{\"series\":[\"a\",\"b\"],\"horizon\":1}",
+           " \t\r\n{ \"horizon\" : 7 , \"series\" : [ \"\" ] , \"levels\" : [ 50 ] } \n",
+           R"({"series": ["x"], "horizon": 100000, "artifact": "", "models": ["snaive"]})",
+       }) {
+    ForecastRequest fast, general;
+    ASSERT_TRUE(TryParseStoredForecast(body, limits, &fast)) << body;
+    ASSERT_TRUE(ParseForecastRequestJson(body, limits, &general, nullptr).ok()) << body;
+    EXPECT_EQ(fast.series, general.series) << body;
+    EXPECT_EQ(fast.horizon, general.horizon) << body;
+    EXPECT_EQ(fast.levels, general.levels) << body;
+    EXPECT_EQ(fast.artifact, general.artifact) << body;
+    EXPECT_EQ(fast.models, general.models) << body;
+    EXPECT_FALSE(fast.posted);
+  }
+  RequestLimits two;
+  two.max_series = 2;
+  for (const char* body : {
+           R"({"series": ["a\"b"], "horizon": 1})",    // an escape
+           R"({"series": ["é"], "horizon": 1})",       // not ASCII
+           R"({"series": ["a"], "horizon": 1.0})",     // a float horizon is a type error
+           R"({"series": ["a"], "horizon": 028})",     // not JSON
+           R"({"series": ["a"], "horizon": 0})",       // out of range
+           R"({"series": ["a"], "horizon": 100001})",  // out of range
+           R"({"series": ["a"], "horizon": 1, "levels": [97.5]})",  // valid, left to JSON
+           R"({"series": ["a"], "horizon": 1, "levels": [80, 80]})",
+           R"({"series": ["a"], "horizon": 1, "levels": []})",
+           R"({"series": [], "horizon": 1})",
+           R"({"series": ["a", "b", "c"], "horizon": 1})",  // over the limit of 2
+           R"({"series": ["a"], "series": ["b"], "horizon": 1})",
+           R"({"series": ["a"], "horizon": 1, "models": "snaive"})",
+           R"({"series": ["a"], "horizon": 1, "data": []})",
+           R"({"series": ["a"]})",
+           R"({"series": ["a"], "horizon": 1} x)",
+           R"({"series": ["a"], "horizon": 1)",
+           R"({"series": ["a",], "horizon": 1})",
+           "",
+       }) {
+    ForecastRequest r;
+    EXPECT_FALSE(TryParseStoredForecast(body, two, &r)) << body;
+  }
+  // Left to the JSON parser: the valid ones still parse, the invalid ones still fail.
+  ForecastRequest r;
+  EXPECT_TRUE(ParseForecastRequest(R"({"series": ["a\"b"], "horizon": 1, "levels": [97.5]})",
+                                   limits, &r, nullptr)
+                  .ok());
+  EXPECT_EQ(r.series, (std::vector<std::string>{"a\"b"}));
+  EXPECT_EQ(r.levels, (std::vector<double>{97.5}));
+  EXPECT_FALSE(
+      ParseForecastRequest(R"({"series": ["a"], "horizon": 1.0})", limits, &r, nullptr).ok());
+}
+
 TEST(RequestsTest, PostedHistoryBecomesCsvRowsInPostedOrder) {
   ForecastRequest r;
   Json d = Json::object();
