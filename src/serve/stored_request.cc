@@ -10,6 +10,8 @@
 // the error). serve_request_fuzz checks the agreement on every input it generates.
 #include <charconv>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "requests.h"
 #include "retailcast/model.h"
@@ -72,6 +74,15 @@ class Reader {
     } while (Eat(','));
     return Eat(']');
   }
+  // A non-empty array of plain strings, appended to *out.
+  bool StringArray(std::vector<std::string>* out) {
+    return Array([&] {
+      std::string_view v;
+      if (!PlainString(&v)) return false;
+      out->emplace_back(v);
+      return true;
+    });
+  }
 
  private:
   std::string_view s_;
@@ -92,13 +103,7 @@ bool TryParseStoredForecast(std::string_view body, const RequestLimits& limits,
     if (!r.PlainString(&key) || !r.Eat(':')) return false;
     if (key == "series" && !has_series) {
       has_series = true;
-      const bool ok = r.Array([&] {
-        std::string_view id;
-        if (!r.PlainString(&id)) return false;
-        req.series.emplace_back(id);
-        return true;
-      });
-      if (!ok || req.series.size() > limits.max_series) return false;
+      if (!r.StringArray(&req.series) || req.series.size() > limits.max_series) return false;
     } else if (key == "horizon" && !has_horizon) {
       has_horizon = true;
       int64_t h = 0;
@@ -125,13 +130,7 @@ bool TryParseStoredForecast(std::string_view body, const RequestLimits& limits,
       req.artifact = std::string(name);
     } else if (key == "models" && !has_models) {
       has_models = true;
-      const bool ok = r.Array([&] {
-        std::string_view label;
-        if (!r.PlainString(&label)) return false;
-        req.models.emplace_back(label);
-        return true;
-      });
-      if (!ok) return false;
+      if (!r.StringArray(&req.models)) return false;
     } else {
       return false;  // another field, or one given twice
     }
