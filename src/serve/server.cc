@@ -1,4 +1,6 @@
-// The HTTP face of the service: cpp-httplib (TLS through OpenSSL) in front of Service.
+// The HTTP face of the service: cpp-httplib (TLS through OpenSSL) in front of Service; plain
+// HTTP connections are driven by ConnectionServer (http_connection.h), which spares most of
+// the library's per-request system calls.
 //
 // cpp-httplib routes by regular expression per request; every method is sent to one catch-all
 // handler instead and Service routes by plain string comparison (cheaper, and the one place
@@ -23,6 +25,7 @@
 #include <thread>
 
 #include "errors.h"
+#include "http_connection.h"
 #include "log.h"
 #include "retailcast/serve.h"
 #include "service.h"
@@ -32,14 +35,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// cpp-httplib listens with a backlog of 5; at a few dozen connections opened at once the
-// kernel then drops SYNs and clients stall for a second. listen() may be called again on a
-// listening socket to change its backlog, which needs the protected socket member.
-template <typename Base>
-class Http : public Base {
+// The TLS server keeps the library's connection handling (ConnectionServer is plain HTTP);
+// its listen backlog is widened as in ConnectionServer::WidenBacklog.
+class TlsServer : public httplib::SSLServer {
  public:
-  using Base::Base;
-  bool WidenBacklog(int backlog) { return ::listen(this->svr_sock_, backlog) == 0; }
+  using httplib::SSLServer::SSLServer;
+  bool WidenBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
 };
 
 struct RequestContext {
@@ -155,7 +156,7 @@ Status Server::Impl::Setup() {
     std::string error;
     const std::string cert = options.tls_cert_file;
     const std::string key = options.tls_key_file;
-    auto server = std::make_unique<Http<httplib::SSLServer>>([&](SSL_CTX& ctx) {
+    auto server = std::make_unique<TlsServer>([&](SSL_CTX& ctx) {
       SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
       SSL_CTX_set_options(&ctx,
                           SSL_OP_NO_COMPRESSION | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
@@ -179,15 +180,15 @@ Status Server::Impl::Setup() {
     }
     http = std::move(server);
   } else {
-    http = std::make_unique<Http<httplib::Server>>();
+    http = std::make_unique<ConnectionServer>();
   }
   // Before binding: socket options such as TCP_NODELAY are set on the listening socket when
   // it is created, and accepted sockets inherit them.
   Install();
   if (tls) {
-    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<Http<httplib::SSLServer>&>(*http)));
+    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<TlsServer&>(*http)));
   } else {
-    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<Http<httplib::Server>&>(*http)));
+    RETAILCAST_RETURN_IF_ERROR(bind(static_cast<ConnectionServer&>(*http)));
   }
 
   const std::string scheme = tls ? "https" : "http";
