@@ -8,19 +8,24 @@
 # Data: a synthetic daily panel (SERIES series x 730 days, default 2,000), ingested, trained
 # with snaive (m = 7) and promoted. Measured, each for DURATION seconds with WRK_THREADS wrk
 # threads (default 2):
-#   hello    GET /hello of bench_serve_hello                              CONNECTIONS (32)
+#   hello    GET /hello of bench_serve_hello on the library's own connection handling: the
+#            hello world of the target                                    CONNECTIONS (32)
 #   single   POST /v1/forecast, one stored series per request, h = 28,
 #            80/95 % intervals, cycling over 512 series                   CONNECTIONS (32)
-#   batch    the same with BATCH series per request (default 1,000)        BATCH_CONNECTIONS (8)
 #   canned   the single requests sent to the hello-world server, which answers them with a
 #            fixed reply of the same size (the library's and the wire's share of the cost)
+#   hello-conn, canned-conn   the same two against a hello-world server that drives its
+#            connections as the service does (src/serve/http_connection.h): what the service's
+#            own work costs, apart from what its connection handling saves
+#   batch    the same with BATCH series per request (default 1,000)        BATCH_CONNECTIONS (8)
 #   single-nocache, batch-nocache   the same with the forecast cache off (every forecast
 #            predicted and formatted again)
-# hello, single and canned are measured in ROUNDS (default 3) interleaved rounds against the
-# same two running servers; the ratios are of their medians. Prints requests/s and latency
-# percentiles of each run, the ratios and the batch series-forecasts/s. Both servers run with TCP_NODELAY and 64 worker threads; the
-# service writes its access log to a file, so the ratio includes logging. Keys are hashed
-# with a server secret (hmac-sha256, as deployed), and one request per run warms the key.
+# hello, hello-conn, single, canned and canned-conn are measured in ROUNDS (default 3)
+# interleaved rounds against the same three running servers; the ratios are of their medians.
+# Prints requests/s and latency percentiles of each run, the ratios and the batch
+# series-forecasts/s. All servers run with TCP_NODELAY and 64 worker threads; the service
+# writes its access log to a file, so the ratio includes logging. Keys are hashed with a server
+# secret (hmac-sha256, as deployed), and one request per run warms the key.
 source "$(dirname "$0")/lib.sh"
 need_bin retailcast bench_serve_hello
 command -v wrk >/dev/null || die "wrk not found (Debian package wrk)"
@@ -149,17 +154,25 @@ serve_stop _nocache
 # reply size: what the library and the wire cost with no work behind them.
 serve_start "$W/config.json" ""
 hello_port=$(free_port)
-REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$hello_port" 64 2>"$W/hello.err" &
+REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$hello_port" 64 library 2>"$W/hello.err" &
 hello=$!
+conn_port=$(free_port)
+REPLY_BYTES=$reply_bytes "$BIN/bench_serve_hello" "$conn_port" 64 connection \
+  2>"$W/hello_conn.err" &
+hello_conn=$!
 wait_http "http://127.0.0.1:$hello_port/hello"
+wait_http "http://127.0.0.1:$conn_port/hello"
 for r in $(seq "$ROUNDS"); do
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
     "http://127.0.0.1:$hello_port/hello" >"$W/hello.$r.txt"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+    "http://127.0.0.1:$conn_port/hello" >"$W/hello_conn.$r.txt"
   single_run "$serve_port" "$W/single.$r.txt"
   single_run "$hello_port" "$W/canned.$r.txt"
+  single_run "$conn_port" "$W/canned_conn.$r.txt"
 done
 batch_run "$serve_port" "$W/batch.txt"
-kill -TERM "$hello"; wait "$hello" || true
+kill -TERM "$hello" "$hello_conn"; wait "$hello" "$hello_conn" || true
 serve_stop ""
 
 printf '%-15s %6s %12s %9s %9s %8s %s\n' run conns requests/s p50_ms p99_ms non2xx socket
@@ -169,27 +182,32 @@ row() {  # row NAME CONNS FILE -> prints the row, sets rps
   printf '%-15s %6s %12s %9s %9s %8s %s\n' "$1" "$2" "$r" "$p50" "$p99" "$bad" "$err"
   rps=$r
 }
-hellos=() singles=() canneds=()
+hellos=() conns=() singles=() canneds=() canned_conns=()
 for r in $(seq "$ROUNDS"); do
   row "hello.$r" "$CONNECTIONS" "$W/hello.$r.txt"; hellos+=("$rps")
+  row "hello-conn.$r" "$CONNECTIONS" "$W/hello_conn.$r.txt"; conns+=("$rps")
   row "single.$r" "$CONNECTIONS" "$W/single.$r.txt"; singles+=("$rps")
   row "canned.$r" "$CONNECTIONS" "$W/canned.$r.txt"; canneds+=("$rps")
+  row "canned-conn.$r" "$CONNECTIONS" "$W/canned_conn.$r.txt"; canned_conns+=("$rps")
 done
 row single-nocache "$CONNECTIONS" "$W/single_nocache.txt"; sn_rps=$rps
 row batch "$BATCH_CONNECTIONS" "$W/batch.txt"; b_rps=$rps
 row batch-nocache "$BATCH_CONNECTIONS" "$W/batch_nocache.txt"; bn_rps=$rps
-/usr/bin/python3 - "${hellos[*]}" "${singles[*]}" "${canneds[*]}" "$sn_rps" "$b_rps" "$bn_rps" \
-  "$BATCH" "$reply_bytes" <<'PY'
+/usr/bin/python3 - "${hellos[*]}" "${conns[*]}" "${singles[*]}" "${canneds[*]}" \
+  "${canned_conns[*]}" "$sn_rps" "$b_rps" "$bn_rps" "$BATCH" "$reply_bytes" <<'PY'
 import statistics, sys
-hs, ss, cs = ([float(v) for v in a.split()] for a in sys.argv[1:4])
-sn, b, bn, n, size = map(float, sys.argv[4:])
-h, s, c = (statistics.median(v) for v in (hs, ss, cs))
+hs, hcs, ss, cs, ccs = ([float(v) for v in a.split()] for a in sys.argv[1:6])
+sn, b, bn, n, size = map(float, sys.argv[6:])
+h, hc, s, c, cc = (statistics.median(v) for v in (hs, hcs, ss, cs, ccs))
 per = lambda xs, ys: " / ".join(f"{x / y:.2f}" for x, y in zip(xs, ys))
-print(f"medians over {len(hs)} rounds: hello {h:.0f}, single {s:.0f}, canned {c:.0f} requests/s")
+print(f"medians over {len(hs)} rounds: hello {h:.0f}, hello-conn {hc:.0f}, single {s:.0f}, "
+      f"canned {c:.0f}, canned-conn {cc:.0f} requests/s")
 print(f"single/hello throughput: {s / h:.2f} (rounds: {per(ss, hs)}); without the cache "
       f"{sn / h:.2f} (target >= 0.80)")
-print(f"canned/hello: {c / h:.2f} (rounds: {per(cs, hs)}; the same requests, a fixed "
-      f"{size:.0f}-byte reply, no work); single/canned: {s / c:.2f} (rounds: {per(ss, cs)})")
+print(f"single/hello-conn: {s / hc:.2f} (rounds: {per(ss, hcs)}; both on the service's "
+      f"connection handling); single/canned-conn: {s / cc:.2f} (rounds: {per(ss, ccs)})")
+print(f"canned/hello: {c / h:.2f}, canned-conn/hello-conn: {cc / hc:.2f} (the same requests, a "
+      f"fixed {size:.0f}-byte reply, no work)")
 print(f"batch: {b * n:,.0f} series-forecasts/s cached, {bn * n:,.0f} without the cache, "
       f"{n:.0f} series per request (target >= 200,000)")
 PY

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return mode == "library" ? Serve<LibraryServer>(port, threads, canned, stop)
-                           : Serve<retailcast::serve::ConnectionServer>(port, threads, canned, stop);
+  return mode == "library"
+             ? Serve<LibraryServer>(port, threads, canned, stop)
+             : Serve<retailcast::serve::ConnectionServer>(port, threads, canned, stop);
 }

@@ -48,9 +48,7 @@ ConnectionStream::ConnectionStream(socket_t sock, ConnectionTimeouts timeouts)
     : sock_(sock), timeouts_(timeouts), in_(kReadAheadBytes) {}
 
 int ConnectionStream::ReadTimeoutMs() const { return ToMs(timeouts_.read_s, timeouts_.read_us); }
-int ConnectionStream::WriteTimeoutMs() const {
-  return ToMs(timeouts_.write_s, timeouts_.write_us);
-}
+int ConnectionStream::WriteTimeoutMs() const { return ToMs(timeouts_.write_s, timeouts_.write_us); }
 
 bool ConnectionStream::Poll(short events, int timeout_ms) const {
   pollfd p{sock_, events, 0};
@@ -173,12 +171,11 @@ void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
 }
 
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream conn(sock, {read_timeout_sec_, read_timeout_usec_, write_timeout_sec_,
-                               write_timeout_usec_});
+  ConnectionStream conn(
+      sock, {read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_});
   bool ok = false;
-  for (size_t left = keep_alive_max_count_;
-       left > 0 && svr_sock_ != INVALID_SOCKET &&
-       conn.WaitForRequest(keep_alive_timeout_sec_, svr_sock_);
+  for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET &&
+                                            conn.WaitForRequest(keep_alive_timeout_sec_, svr_sock_);
        --left) {
     bool closed = false;
     ok = process_request(conn, /*close_connection=*/left == 1, closed, nullptr);
