@@ -87,8 +87,15 @@ LUA
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
+# FORECAST_CACHE_MB (optional): the forecast cache's cap; 0 turns it off, to tell its filling
+# apart from other growth of the resident memory.
+cache_setting=""
+if [[ -n "${FORECAST_CACHE_MB:-}" ]]; then
+  [[ "$FORECAST_CACHE_MB" =~ ^[0-9]+$ ]] || die "FORECAST_CACHE_MB must be a whole number of MiB"
+  cache_setting=", \"artifacts\": {\"forecast_cache_mb\": $FORECAST_CACHE_MB}"
+fi
 cat >"$W/soak_config.json" <<JSON
-{"limits": {"rate_limit_rps": 0}, "logging": {"access_log": "$W/soak_access.log", "level": "warn"}}
+{"limits": {"rate_limit_rps": 0}, "logging": {"access_log": "$W/soak_access.log", "level": "warn"}$cache_setting}
 JSON
 rm -f "$W/soak_access.log"
 "$RC" serve --store "$db" --port "$port" --config "$W/soak_config.json" 2>"$W/soak_serve.err" &
