@@ -2,10 +2,12 @@
 # A steady-rate soak of `retailcast serve` (docs/benchmarks.md, "Service"): a mixed workload
 # for SOAK_SECONDS (default 600) while the server's resident memory is sampled every
 # SAMPLE_SECONDS (default 30). Passes when no request failed (wrk's non-2xx and socket errors,
-# the server's 5xx) and prints the memory samples.
+# the server's 5xx) and prints the memory samples (in all, and by main heap, anonymous
+# mappings and mapped files).
 #
 #   bench/serve_soak.sh                      # 10 minutes
 #   SOAK_SECONDS=60 bench/serve_soak.sh      # a quick run of the same
+#   MALLOC_ARENA_MAX=2 bench/serve_soak.sh   # the server with two malloc arenas
 #
 # Workload, per connection in turn (CONNECTIONS = 8, each pausing DELAY_MS = 10 ms between
 # requests, so the rate stays near CONNECTIONS * 1000 / (DELAY_MS + latency) requests/s):
@@ -103,7 +105,15 @@ serve=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 echo "machine: $(machine_state); soak ${SOAK_SECONDS}s, $CONNECTIONS connections, ${DELAY_MS} ms pause"
 samples="$W/soak_rss.csv"
-echo "seconds,rss_mib,requests" >"$samples"
+echo "seconds,rss_mib,heap_mib,anon_mib,files_mib,requests" >"$samples"
+# Resident memory by kind of mapping: the main heap, anonymous mappings (glibc's per-thread
+# malloc arenas, thread stacks) and mapped files (the shared libraries), so a creep can be
+# placed (docs/benchmarks.md, "10-minute soak").
+rss_by_kind() {
+  awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { kind = ($6 == "[heap]") ? "heap" : ($6 ~ /^\//) ? "files" : "anon" }
+       $1 == "Rss:" { kb[kind] += $2 }
+       END { printf "%d,%d,%d", kb["heap"] / 1024, kb["anon"] / 1024, kb["files"] / 1024 }' "/proc/$1/smaps"
+}
 sid=$(head -n 1 "$W/soak_ids.txt")
 wrk -t2 -c"$CONNECTIONS" -d"${SOAK_SECONDS}s" --latency --timeout 10s -s "$W/soak.lua" \
   "http://127.0.0.1:$port" -- "$W/soak_bodies.lua" "$reader" "$writer" "$sid" "$last_day" "$DELAY_MS" \
@@ -114,7 +124,7 @@ while kill -0 "$load" 2>/dev/null; do
   now=$(( $(date +%s) - t0 ))
   rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$serve/status")
   reqs=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^retailcast_http_requests_total/ {s += $2} END {print s + 0}')
-  echo "$now,$rss,$reqs" >>"$samples"
+  echo "$now,$rss,$(rss_by_kind "$serve"),$reqs" >>"$samples"
   sleep "$SAMPLE_SECONDS"
 done
 wait "$load" || true
