@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/catalog.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/model.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/io/long_csv.h"
 
 namespace {
 

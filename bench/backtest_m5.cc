@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
-#include "retailcast/store.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/backtest.h"
+#include "retailcast/store/store.h"
 
 int main(int argc, char** argv) {
   namespace rc = retailcast;

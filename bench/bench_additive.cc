@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/registry.h"
-#include "retailcast/rng.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/rng.h"
 
 namespace retailcast::bench {
 namespace {

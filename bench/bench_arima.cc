@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "models/arima_core.h"
-#include "retailcast/catalog.h"
-#include "retailcast/registry.h"
-#include "retailcast/rng.h"
+#include "models/arima/arima_core.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/rng.h"
 
 namespace retailcast::bench {
 namespace {

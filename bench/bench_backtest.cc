@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/backtest.h"
 
 namespace retailcast::bench {
 namespace {

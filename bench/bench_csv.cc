@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "bench_util.h"
-#include "retailcast/long_csv.h"
+#include "retailcast/io/long_csv.h"
 
 namespace retailcast::bench {
 namespace {

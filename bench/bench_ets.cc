@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/synth.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/synth/synth.h"
 
 namespace {
 
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   std::printf(
       "threads=%d fit_forecast_seconds=%.2f cpu_seconds=%.2f series_per_s=%.0f "
       "ms_per_series_per_core=%.3f rows=%zu errors=%zu peak_rss_mb=%.0f\n",
-      pool.size(), wall, cpu, n / wall, 1000.0 * cpu / n, run.table.rows.size(), run.errors.size(),
+      pool.size(), wall, cpu, n / wall, 1000.0 * cpu / n, run.table.size(), run.errors.size(),
       static_cast<double>(PeakRssKb()) / 1024.0);
   if (!run.errors.empty()) {
     std::printf("first error: %s\n", run.errors.front().status.ToString().c_str());

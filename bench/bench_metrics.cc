@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/metrics.h"
+#include "retailcast/eval/metrics.h"
 
 namespace retailcast::bench {
 namespace {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/forecast_engine.h"
 
 namespace retailcast::bench {
 namespace {

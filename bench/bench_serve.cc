@@ -13,10 +13,10 @@
 #include "bench_util.h"
 #include "forecast_json.h"
 #include "requests.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model_set.h"
-#include "retailcast/registry.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/model_set.h"
 #include "service.h"
 
 namespace retailcast::bench {
@@ -88,7 +88,7 @@ void BM_ForecastJsonWrite(benchmark::State& state) {
   std::string out;
   for (auto _ : state) {
     out.clear();
-    serve::JsonWriter w(&out);
+    retailcast::JsonWriter w(&out);
     serve::ForecastJson fj(&w, fc.levels);
     fj.Write("FOODS_3_090_CA_1", "snaive", last, Frequency::Daily(), fc, kHorizon);
     benchmark::DoNotOptimize(out.data());

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::bench {
 namespace {

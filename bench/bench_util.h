@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "retailcast/panel.h"
-#include "retailcast/status.h"
-#include "retailcast/synth.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/status.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::bench {
 

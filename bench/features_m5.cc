@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/feature_pipeline.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/features/feature_pipeline.h"
 
 int main(int argc, char** argv) {
   namespace rc = retailcast;

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/long_csv.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/io/long_csv.h"
 
 int main(int argc, char** argv) {
   namespace rc = retailcast;

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "bench_util.h"
-#include "retailcast/long_csv.h"
+#include "retailcast/io/long_csv.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/store.h"
+#include "retailcast/io/long_csv.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::bench {
 namespace {

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "retailcast/csv.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/transactions_csv.h"
+#include "retailcast/io/csv.h"
+#include "retailcast/io/long_csv.h"
+#include "retailcast/io/transactions_csv.h"
 
 namespace {
 

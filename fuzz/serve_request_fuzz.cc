@@ -15,8 +15,8 @@
 
 #include "auth.h"
 #include "errors.h"
-#include "json_writer.h"
 #include "requests.h"
+#include "retailcast/core/json_writer.h"
 #include "routes.h"
 
 namespace {
@@ -106,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(id.outcome != serve::AuthOutcome::kOk);
 
   std::string quoted;
-  serve::JsonWriter::AppendString(&quoted, body);
+  retailcast::JsonWriter::AppendString(&quoted, body);
   Check(nlohmann::json::accept(quoted));
   return 0;
 }

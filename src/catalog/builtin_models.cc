@@ -8,17 +8,17 @@
 #include <string_view>
 #include <utility>
 
-#include "eval/ensemble_models.h"
-#include "models/arima_models.h"
-#include "models/baseline_models.h"
-#include "models/ets.h"
-#include "models/intermittent_models.h"
-#include "models/mstl_model.h"
-#include "models/output_transform.h"
-#include "models/theta_models.h"
-#include "retailcast/additive.h"
-#include "retailcast/catalog.h"
-#include "retailcast/global_models.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/models/additive.h"
+#include "retailcast/models/arima.h"
+#include "retailcast/models/baselines.h"
+#include "retailcast/models/combinations.h"
+#include "retailcast/models/ets.h"
+#include "retailcast/models/global.h"
+#include "retailcast/models/intermittent.h"
+#include "retailcast/models/mstl.h"
+#include "retailcast/models/output_transform.h"
+#include "retailcast/models/theta.h"
 
 namespace retailcast {
 namespace {
@@ -125,34 +125,33 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
                  "seasonality, holidays, events and regressors, MAP by L-BFGS (Taylor & Letham "
                  "2018; R prophet)",
                  AdditiveSpec(), MakeAdditive),
-      GlobalModel(global::kGbmName,
+      GlobalModel(kGbmName,
                   "Gradient-boosted trees (XGBoost) over every series at once on lag, rolling, "
                   "calendar, event, price and static features; the M5 winners' approach "
                   "(Makridakis et al. 2022)",
-                  global::GbmSpec(), global::MakeGbm),
-      GlobalModel(global::kMlpName,
+                  GbmSpec(), MakeGbm),
+      GlobalModel(kMlpName,
                   "Dense neural network (64-32-1, LibTorch) over every series at once on the "
                   "gbm feature rows",
-                  global::MlpSpec(), global::MakeMlp),
-      GlobalModel(global::kLstmName,
+                  MlpSpec(), MakeMlp),
+      GlobalModel(kLstmName,
                   "LSTM (or GRU) over the recent target window joined with the gbm feature rows "
                   "(LibTorch), over every series at once",
-                  global::LstmSpec(), global::MakeLstm),
+                  LstmSpec(), MakeLstm),
       // Built from other models of this table; their members carry the output options.
-      {std::string(eval::kComboName),
+      {std::string(kComboName),
        "Combination: mean or median of several models' forecasts and interval bounds (Bates & "
        "Granger 1969; M4 competition)",
-       eval::ComboSpec(),
-       [](const ParamValues& p) { return eval::MakeCombo(p, BuiltinRegistry()); }},
-      {std::string(eval::kAutoName),
+       ComboSpec(), [](const ParamValues& p) { return MakeCombo(p, BuiltinRegistry()); }},
+      {std::string(kAutoName),
        "Per-series choice among candidate models by a rolling-origin backtest on the training "
        "series",
-       eval::AutoSpec(), [](const ParamValues& p) { return eval::MakeAuto(p, BuiltinRegistry()); }},
-      GlobalModel(global::kEnsembleName,
+       AutoSpec(), [](const ParamValues& p) { return MakeAuto(p, BuiltinRegistry()); }},
+      GlobalModel(kEnsembleName,
                   "Global and per-series models combined: their equal-weight mean or one of them, "
                   "chosen by a backtest (the M5 winners' blend of global variants)",
-                  global::EnsembleSpec(),
-                  [](const ParamValues& p) { return global::MakeEnsemble(p, BuiltinRegistry()); }),
+                  EnsembleSpec(),
+                  [](const ParamValues& p) { return MakeEnsemble(p, BuiltinRegistry()); }),
   };
   for (auto& entry : table) {
     Status s = registry.Register(std::move(entry));

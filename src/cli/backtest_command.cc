@@ -10,9 +10,9 @@
 #include "backtest_output.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/backtest.h"
 
 namespace retailcast::cli {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "retailcast/atomic_file.h"
+#include "retailcast/io/atomic_file.h"
 
 namespace retailcast::cli {
 

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "retailcast/backtest.h"
+#include "retailcast/eval/backtest.h"
 
 namespace retailcast::cli {
 

@@ -10,14 +10,14 @@
 #include <cstring>
 
 #include "progress_bar.h"
-#include "retailcast/aggregate.h"
-#include "retailcast/catalog.h"
-#include "retailcast/datasets.h"
-#include "retailcast/fill_gaps.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/m5_reader.h"
-#include "retailcast/outliers.h"
-#include "retailcast/transactions_csv.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/io/datasets.h"
+#include "retailcast/io/long_csv.h"
+#include "retailcast/io/m5_reader.h"
+#include "retailcast/io/transactions_csv.h"
+#include "retailcast/prep/aggregate.h"
+#include "retailcast/prep/fill_gaps.h"
+#include "retailcast/prep/outliers.h"
 
 namespace retailcast::cli {
 namespace {
@@ -326,6 +326,10 @@ Result<Panel> LoadFuturePanel(const InputOptions& in, const std::string& path,
                                    "nothing to read from it; name the regressors with --exog");
   }
   RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(f));
+  if (loaded.panel.num_exog() == 0) {
+    return Status::InvalidArgument("--future " + path +
+                                   " has no regressor columns besides the id and date columns");
+  }
   return std::move(loaded.panel);
 }
 
@@ -349,62 +353,15 @@ Result<std::vector<double>> ParseLevels(const std::string& text) {
   return out;
 }
 
-Status ApplyParamOverrides(const std::vector<std::string>& overrides,
-                           std::vector<eval::ModelSpec>* specs) {
-  const ModelRegistry& registry = BuiltinRegistry();
-  for (const auto& item : overrides) {
-    size_t colon = item.find(':');
-    if (colon == std::string::npos) {
-      return Status::InvalidArgument("--params '" + item +
-                                     "' must look like model:key=value[,key=value]");
-    }
-    std::string label = item.substr(0, colon);
-    eval::ModelSpec* spec = nullptr;
-    for (auto& s : *specs) {
-      if (s.label == label) spec = &s;
-    }
-    if (spec == nullptr) {
-      return Status::InvalidArgument("--params names model '" + label +
-                                     "', which is not in --model");
-    }
-    RETAILCAST_ASSIGN_OR_RETURN(auto kv, SplitKeyValues(item.substr(colon + 1)));
-    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec->name));
-    // Keep the values already set (e.g. season_length), then apply the overrides.
-    std::vector<std::pair<std::string, std::string>> merged;
-    for (const auto& [k, v] : spec->params.values()) {
-      bool overridden = false;
-      for (const auto& [ok, ov] : kv) overridden |= ok == k;
-      if (overridden) continue;
-      std::string text = std::visit(
-          [](const auto& x) -> std::string {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::string>) {
-              return x;
-            } else if constexpr (std::is_same_v<T, bool>) {
-              return x ? "true" : "false";
-            } else if constexpr (std::is_same_v<T, double>) {
-              char buf[40];
-              std::snprintf(buf, sizeof buf, "%.17g", x);
-              return buf;
-            } else {
-              return std::to_string(x);
-            }
-          },
-          v);
-      merged.emplace_back(k, text);
-    }
-    merged.insert(merged.end(), kv.begin(), kv.end());
-    RETAILCAST_ASSIGN_OR_RETURN(spec->params, ParseParams(entry->spec, merged, spec->name));
-  }
-  return Status::Ok();
-}
-
 Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, int season_length,
                                                      const std::vector<std::string>& overrides) {
-  const ModelRegistry& registry = BuiltinRegistry();
-  RETAILCAST_ASSIGN_OR_RETURN(auto specs, eval::MakeModelSpecs(registry, names, season_length));
-  RETAILCAST_RETURN_IF_ERROR(ApplyParamOverrides(overrides, &specs));
-  return eval::InstantiateModels(registry, specs);
+  const eval::OverrideWording wording{"--params", "--model"};
+  std::vector<eval::ParamOverride> parsed;
+  for (const std::string& item : overrides) {
+    RETAILCAST_ASSIGN_OR_RETURN(eval::ParamOverride o, eval::ParseParamOverride(item, wording));
+    parsed.push_back(std::move(o));
+  }
+  return eval::BuildModels(BuiltinRegistry(), names, season_length, parsed, wording);
 }
 
 Result<std::unique_ptr<store::Store>> OpenExistingStore(const std::string& path) {

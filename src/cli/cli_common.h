@@ -10,11 +10,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "retailcast/forecast_engine.h"
-#include "retailcast/ingest_report.h"
-#include "retailcast/panel.h"
-#include "retailcast/status.h"
-#include "retailcast/store.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/status.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/io/ingest_report.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::cli {
 
@@ -81,11 +81,8 @@ Result<Panel> LoadFuturePanel(const InputOptions& in, const std::string& path,
 
 // "80,95" -> {80, 95}; InvalidArgument for a non-number.
 Result<std::vector<double>> ParseLevels(const std::string& text);
-// Parses "model:key=value;model:key=value" parameter overrides into the specs.
-Status ApplyParamOverrides(const std::vector<std::string>& overrides,
-                           std::vector<eval::ModelSpec>* specs);
-// Specs for comma-separated model names with the season length set where the spec has it,
-// then the overrides applied, instantiated.
+// The models of a command: comma-separated names, the season length set where a model has it,
+// then the --params overrides ("model:key=value,key=value") applied (eval::BuildModels).
 Result<std::vector<eval::ModelInstance>> BuildModels(const std::string& names, int season_length,
                                                      const std::vector<std::string>& overrides);
 

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 namespace retailcast::cli {
 

@@ -4,8 +4,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/atomic_file.h"
-#include "retailcast/describe.h"
+#include "retailcast/explore/describe.h"
+#include "retailcast/io/atomic_file.h"
 
 namespace retailcast::cli {
 namespace {

@@ -13,12 +13,14 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/atomic_file.h"
-#include "retailcast/csv.h"
-#include "retailcast/forecast_csv.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/registry.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/artifact.h"
+#include "retailcast/eval/model_runner.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/io/csv.h"
+#include "retailcast/io/forecast_csv.h"
 
 namespace retailcast::cli {
 namespace {
@@ -30,73 +32,13 @@ struct ExplainArgs {
   std::vector<std::string> params;
   std::string future;
   std::vector<std::string> series;
+  std::string artifact;  // id or name; empty = fit on the input
   std::string output;
   std::string forecast_output;
   std::string levels = "80,95";
   int max_print = 3;
   int threads = 0;
 };
-
-// The future file: unique_id (the input's id columns), ds (its date column) and regressor
-// columns, read with the long CSV reader on the panel's frequency. Every other column is a
-// regressor; the target column, when present, only carries the rows.
-Result<Panel> ReadFuture(const ExplainArgs& a, const Frequency& freq) {
-  RETAILCAST_ASSIGN_OR_RETURN(io::CsvFile file, io::CsvFile::Open(a.future));
-  io::CsvReader header(file, io::CsvOptions{});
-  RETAILCAST_RETURN_IF_ERROR(header.ReadHeader());
-  io::LongCsvOptions o;
-  o.id_columns = a.in.id_columns;
-  if (!a.in.series_id.empty()) o.fixed_id = a.in.series_id;
-  o.date_column = a.in.date_column;
-  o.freq = freq;
-  if (!a.in.date_format.empty()) {
-    RETAILCAST_ASSIGN_OR_RETURN(o.date_format, ParseDateFormatName(a.in.date_format));
-  }
-  std::vector<std::string> columns;
-  bool has_target = false;
-  for (const std::string& c : header.header()) {
-    if (c == a.in.target_column) {
-      has_target = true;
-    } else if (c != a.in.date_column && std::find(a.in.id_columns.begin(), a.in.id_columns.end(),
-                                                  c) == a.in.id_columns.end()) {
-      columns.push_back(c);
-    }
-  }
-  if (columns.empty()) {
-    return Status::InvalidArgument("future file " + a.future +
-                                   " has no regressor columns besides the id and date columns");
-  }
-  // The reader needs a value column; without the target any regressor column serves, since
-  // the regressors are read again as exogenous columns.
-  o.value_column = has_target ? a.in.target_column : columns.front();
-  for (const std::string& c : columns) o.exog_columns.push_back({c, io::ValueKind::kFlag});
-  RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, io::ReadLongCsvFile(file, o));
-  return std::move(loaded.panel);
-}
-
-// Known future values of one series: the future panel's columns from the first forecast date.
-// Absent series or columns give no values (the model names what it misses).
-FutureRegressors FutureOf(const Panel* future, std::string_view id, Date first,
-                          const Frequency& freq) {
-  FutureRegressors f;
-  f.start = first;
-  f.freq = freq;
-  if (future == nullptr) return f;
-  const auto i = future->Find(id);
-  if (!i) return f;
-  auto offset = freq.StepsBetween(future->start(*i), first);
-  for (size_t k = 0; k < future->num_exog(); ++k) {
-    std::span<const double> v = future->exog(k, *i);
-    if (!offset.ok() || *offset < 0 || static_cast<size_t>(*offset) >= v.size()) {
-      v = {};
-    } else {
-      v = v.subspan(static_cast<size_t>(*offset));
-    }
-    f.names.push_back(future->exog_name(k));
-    f.values.push_back(v);
-  }
-  return f;
-}
 
 // Readable on screen: whole numbers for sales-sized values, more digits for small ones
 // (e.g. log-scale series). Exports use every digit.
@@ -171,106 +113,168 @@ void PrintSeries(std::string_view id, std::string_view model, Date first, const 
   }
 }
 
-Status RunExplain(const ExplainArgs& a) {
-  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, ParseLevels(a.levels));
+// One series to explain: its id, last training date and frequency, and its forecast.
+struct Explained {
+  std::string id;
+  std::string label;  // the model's
+  Date last;
+  Frequency freq;
+  Result<Forecast> forecast = Status::Internal("not run");
+};
+
+// The global-model refusal, before any training: a global model is fitted on a whole panel,
+// so one series' forecast has no components of its own.
+Status RefuseGlobal(std::string_view label) {
+  return Status::InvalidArgument(
+      "model '" + std::string(label) +
+      "' is a global model and does not split its forecast into components; `retailcast "
+      "forecast --model " +
+      std::string(label) +
+      " --importance FILE` writes its feature gain shares, or use --model additive");
+}
+
+// Forecasts of the chosen series from a stored artifact (model a.model of it).
+Result<std::vector<Explained>> ExplainArtifact(const ExplainArgs& a, const PredictRequest& base,
+                                               ThreadPool& pool) {
+  RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(a.in.store));
+  RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const eval::LoadedArtifact> artifact,
+                              eval::LoadArtifact(*db, a.artifact, BuiltinRegistry()));
+  const eval::LoadedModelSet& set = artifact->models;
+  const std::optional<size_t> j = set.FindModel(a.model);
+  if (!j) {
+    std::string labels;
+    for (const auto& m : set.models()) labels += (labels.empty() ? "" : ", ") + m.spec.label;
+    return Status::InvalidArgument("artifact " + eval::DescribeArtifact(artifact->record) +
+                                   " has no model '" + a.model + "' (models: " + labels + ")");
+  }
+  if (set.models()[*j].global) return RefuseGlobal(a.model);
+  std::vector<size_t> chosen;
+  if (a.series.empty()) {
+    for (size_t i = 0; i < set.series().size(); ++i) chosen.push_back(i);
+  }
+  for (const std::string& id : a.series) {
+    auto i = set.Find(id);
+    if (!i) return Status::NotFound("series '" + id + "' is not in the artifact");
+    chosen.push_back(*i);
+  }
+  Panel future;
+  if (!a.future.empty() && !set.series().empty()) {
+    RETAILCAST_ASSIGN_OR_RETURN(future,
+                                LoadFuturePanel(a.in, a.future, set.series().front().freq, {"*"}));
+    future.BuildIdIndex();
+  }
+  std::vector<Explained> out(chosen.size());
+  pool.ParallelFor(chosen.size(), [&](size_t k) {
+    const eval::LoadedModelSet::Series& s = set.series()[chosen[k]];
+    out[k].id = s.unique_id;
+    out[k].label = set.models()[*j].spec.label;
+    out[k].last = s.last_date;
+    out[k].freq = s.freq;
+    eval::SeriesFuture f;
+    PredictRequest req = base;
+    if (!a.future.empty()) {
+      eval::FutureFromPanel(future, s.unique_id, s.last_date, req.horizon, &f);
+      req.future = &f.regressors;
+    }
+    ThreadPool inline_pool(1);
+    out[k].forecast = eval::PredictOne(set, chosen[k], *j, req, inline_pool);
+  });
+  return out;
+}
+
+// Forecasts of the chosen series of the input, the model fitted on each.
+Result<std::vector<Explained>> ExplainInput(const ExplainArgs& a, const PredictRequest& base,
+                                            ThreadPool& pool) {
   RETAILCAST_ASSIGN_OR_RETURN(auto models, BuildModels(a.model, 0, a.params));
   if (models.size() != 1) {
     return Status::InvalidArgument("explain takes one model, got '" + a.model + "'");
   }
   const eval::ModelInstance& model = models.front();
-  if (model.global) {
-    // A global model is trained on the whole panel, so refitting it on each series alone (as
-    // explain does) would explain a different model; say so before any training.
-    return Status::InvalidArgument(
-        "model '" + model.spec.label +
-        "' is a global model and does not split its forecast into components; `retailcast "
-        "forecast --model " +
-        model.spec.label +
-        " --importance FILE` writes its feature gain shares, or use --model additive");
-  }
+  if (model.global) return RefuseGlobal(model.spec.label);
   RETAILCAST_ASSIGN_OR_RETURN(Panel panel, LoadPanelForCommand(a.in));
-  std::optional<Panel> future;
+  Panel future;
   if (!a.future.empty()) {
-    RETAILCAST_ASSIGN_OR_RETURN(future, ReadFuture(a, panel.freq()));
-    future->BuildIdIndex();
+    RETAILCAST_ASSIGN_OR_RETURN(future, LoadFuturePanel(a.in, a.future, panel.freq(), {"*"}));
+    future.BuildIdIndex();
   }
   std::vector<size_t> chosen;
   if (a.series.empty()) {
     for (size_t i = 0; i < panel.num_series(); ++i) chosen.push_back(i);
-  } else {
-    for (const std::string& id : a.series) {
-      auto i = panel.Find(id);
-      if (!i) return Status::NotFound("series '" + id + "' is not in the input");
-      chosen.push_back(*i);
-    }
   }
+  for (const std::string& id : a.series) {
+    auto i = panel.Find(id);
+    if (!i) return Status::NotFound("series '" + id + "' is not in the input");
+    chosen.push_back(*i);
+  }
+  std::vector<Explained> out(chosen.size());
+  pool.ParallelFor(chosen.size(), [&](size_t k) {
+    const SeriesView s = panel.series(chosen[k]);
+    out[k].id = std::string(s.id);
+    out[k].label = model.spec.label;
+    out[k].last = panel.end(chosen[k]);
+    out[k].freq = panel.freq();
+    eval::SeriesFuture f;
+    PredictRequest req = base;
+    if (!a.future.empty()) {
+      eval::FutureFromPanel(future, s.id, out[k].last, req.horizon, &f);
+      req.future = &f.regressors;
+    }
+    out[k].forecast = eval::FitAndPredict(*model.estimator, s, req);
+  });
+  return out;
+}
+
+Status RunExplain(const ExplainArgs& a) {
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, ParseLevels(a.levels));
   PredictRequest base;
   base.horizon = a.horizon;
   base.levels = levels;
   RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(base));
-
-  std::vector<Result<Forecast>> results(chosen.size(), Status::Internal("not run"));
   ThreadPool pool(a.threads);
-  pool.ParallelFor(chosen.size(), [&](size_t j) {
-    const SeriesView s = panel.series(chosen[j]);
-    auto fitted = model.estimator->Fit(s);
-    if (!fitted.ok()) {
-      results[j] = fitted.status();
-      return;
-    }
-    const Date first = panel.freq().Advance(s.start, static_cast<int64_t>(s.y.size()));
-    const FutureRegressors f = FutureOf(future ? &*future : nullptr, s.id, first, panel.freq());
-    PredictRequest req = base;
-    req.future = &f;
-    results[j] = (*fitted)->Predict(req);
-  });
+  RETAILCAST_ASSIGN_OR_RETURN(
+      std::vector<Explained> explained,
+      a.artifact.empty() ? ExplainInput(a, base, pool) : ExplainArtifact(a, base, pool));
 
   std::vector<eval::SeriesError> errors;
-  ForecastTable table;
-  table.levels = levels;
+  ForecastTable table(levels);
   std::string csv = "unique_id,ds,model,component,value\n";
   int printed = 0;
-  for (size_t j = 0; j < chosen.size(); ++j) {
-    const size_t i = chosen[j];
-    const std::string id(panel.id(i));
-    if (!results[j].ok()) {
-      errors.push_back({id, model.spec.label, results[j].status()});
+  for (const Explained& e : explained) {
+    if (!e.forecast.ok()) {
+      errors.push_back({e.id, e.label, e.forecast.status()});
       continue;
     }
-    const Forecast& fc = *results[j];
+    const Forecast& fc = *e.forecast;
     if (fc.components.empty()) {
-      return Status::InvalidArgument("model '" + model.spec.label +
+      return Status::InvalidArgument("model '" + e.label +
                                      "' does not return components; use --model additive");
     }
-    const Date first = panel.freq().Advance(panel.end(i), 1);
+    const Date first = e.freq.Advance(e.last, 1);
     if (printed < a.max_print) {
-      PrintSeries(id, model.spec.label, first, panel.freq(), fc);
+      PrintSeries(e.id, e.label, first, e.freq, fc);
       ++printed;
     }
+    std::string id, label;
+    io::AppendCsvField(&id, e.id);
+    io::AppendCsvField(&label, e.label);
     for (size_t t = 0; t < fc.mean.size(); ++t) {
-      const std::string prefix = [&] {
-        std::string p;
-        io::AppendCsvField(&p, id);
-        return p + "," + panel.freq().Advance(first, static_cast<int64_t>(t)).ToString() + ",";
-      }();
-      std::string label;
-      io::AppendCsvField(&label, model.spec.label);
-      csv += prefix + label + ",yhat," + Exact(fc.mean[t]) + "\n";
+      const std::string prefix =
+          id + "," + e.freq.Advance(first, static_cast<int64_t>(t)).ToString() + "," + label + ",";
+      csv += prefix + "yhat," + Exact(fc.mean[t]) + "\n";
       for (size_t c = 0; c < fc.components.size(); ++c) {
         std::string name;
         io::AppendCsvField(&name, fc.component_names[c]);
-        csv += prefix + label + "," + name + "," + Exact(fc.components[c][t]) + "\n";
+        csv += prefix + name + "," + Exact(fc.components[c][t]) + "\n";
       }
     }
-    RETAILCAST_RETURN_IF_ERROR(eval::AppendForecastRows(id, panel.end(i), panel.freq(),
-                                                        model.spec.label, fc, base, &table.rows));
+    table.AppendForecast(e.id, e.label, e.last, e.freq, fc);
   }
-  if (printed < static_cast<int>(chosen.size() - errors.size())) {
+  if (printed < static_cast<int>(explained.size() - errors.size())) {
     std::printf("\n(%zu more series in the exports; --max-print shows more)\n",
-                chosen.size() - errors.size() - static_cast<size_t>(printed));
+                explained.size() - errors.size() - static_cast<size_t>(printed));
   }
   PrintSeriesErrors(errors);
-  if (!chosen.empty() && errors.size() == chosen.size()) {
+  if (!explained.empty() && errors.size() == explained.size()) {
     return errors.front().status.WithContext("series '" + errors.front().unique_id + "'");
   }
   if (!a.output.empty()) {
@@ -279,7 +283,7 @@ Status RunExplain(const ExplainArgs& a) {
   }
   if (!a.forecast_output.empty()) {
     RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(a.forecast_output, table));
-    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", table.rows.size(),
+    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", table.size(),
                  a.forecast_output.c_str());
   }
   return Status::Ok();
@@ -305,6 +309,9 @@ void AddExplainCommand(CLI::App& app, Action* action) {
                   "Known future regressor values: CSV with the input's id and date columns and "
                   "one column per regressor, covering the horizon");
   cmd->add_option("--series", a->series, "Only these series (repeatable; default: all)");
+  cmd->add_option("--artifact", a->artifact,
+                  "Explain the forecasts of a trained artifact (id or name) in --store; --model "
+                  "names the model of the artifact");
   cmd->add_option("--output,-o", a->output,
                   "Components CSV unique_id,ds,model,component,value (component yhat = the "
                   "forecast)");

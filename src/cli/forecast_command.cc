@@ -8,13 +8,13 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/atomic_file.h"
-#include "retailcast/catalog.h"
-#include "retailcast/csv.h"
-#include "retailcast/forecast_csv.h"
-#include "retailcast/global_model.h"
-#include "retailcast/model_set.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/global_model.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/artifact.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/io/csv.h"
+#include "retailcast/io/forecast_csv.h"
 
 namespace retailcast::cli {
 namespace {
@@ -86,16 +86,10 @@ Status RunForecast(const ForecastArgs& a) {
   std::unique_ptr<store::Store> db;
   if (!a.artifact.empty()) {
     RETAILCAST_ASSIGN_OR_RETURN(db, OpenExistingStore(a.in.store));
-    store::ArtifactRecord record;
-    char* end = nullptr;
-    long long id = std::strtoll(a.artifact.c_str(), &end, 10);
-    if (end == a.artifact.c_str() + a.artifact.size() && id > 0) {
-      RETAILCAST_ASSIGN_OR_RETURN(record, db->LoadArtifact(id));
-    } else {
-      RETAILCAST_ASSIGN_OR_RETURN(record, db->LoadLatestArtifact(a.artifact));
-    }
-    RETAILCAST_ASSIGN_OR_RETURN(
-        auto set, eval::TrainedModelSet::Deserialize(record.state, BuiltinRegistry()));
+    RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const eval::LoadedArtifact> artifact,
+                                eval::LoadArtifact(*db, a.artifact, BuiltinRegistry()));
+    const store::ArtifactRecord& record = artifact->record;
+    const eval::LoadedModelSet& set = artifact->models;
     std::fprintf(stderr, "artifact %s v%lld (id %lld): %lld series, trained on %s .. %s\n",
                  record.name.c_str(), static_cast<long long>(record.version),
                  static_cast<long long>(record.id), static_cast<long long>(record.n_series),
@@ -124,12 +118,11 @@ Status RunForecast(const ForecastArgs& a) {
   PrintSeriesErrors(run.errors);
   RETAILCAST_RETURN_IF_ERROR(ReportImportance(run.importance, a.importance));
   if (a.output.empty() || a.output == "-") {
-    RETAILCAST_ASSIGN_OR_RETURN(std::string csv, io::FormatForecastCsv(run.table));
+    const std::string csv = io::FormatForecastCsv(run.table);
     std::fwrite(csv.data(), 1, csv.size(), stdout);
   } else {
     RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(a.output, run.table));
-    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", run.table.rows.size(),
-                 a.output.c_str());
+    std::fprintf(stderr, "wrote %zu forecast rows to %s\n", run.table.size(), a.output.c_str());
   }
   if (!a.in.dataset.empty() || !a.artifact.empty()) {
     if (!db) {
@@ -142,7 +135,7 @@ Status RunForecast(const ForecastArgs& a) {
                              {"models", a.models}};
     RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("forecast", config.dump()));
     RETAILCAST_RETURN_IF_ERROR(db->SaveForecasts(run_id, run.table));
-    nlohmann::json summary = {{"rows", run.table.rows.size()}, {"errors", run.errors.size()}};
+    nlohmann::json summary = {{"rows", run.table.size()}, {"errors", run.errors.size()}};
     RETAILCAST_RETURN_IF_ERROR(db->FinishRun(run_id, "ok", summary.dump()));
     std::fprintf(stderr, "forecasts stored in %s as run %lld\n", a.in.store.c_str(),
                  static_cast<long long>(run_id));

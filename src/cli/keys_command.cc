@@ -4,8 +4,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/serve_keys.h"
-#include "retailcast/store.h"
+#include "retailcast/serve/api_keys.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::cli {
 namespace {

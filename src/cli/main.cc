@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 #include "retailcast_version.h"
 
 int main(int argc, char** argv) {

@@ -13,9 +13,9 @@
 #include "backtest_output.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/catalog.h"
-#include "retailcast/describe.h"
-#include "retailcast/forecast_csv.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/explore/describe.h"
+#include "retailcast/io/forecast_csv.h"
 #include "train_artifact.h"
 
 namespace retailcast::cli {
@@ -129,33 +129,34 @@ void Heading(const char* step, const std::string& text) {
 // then the sum over all series per period.
 void PrintForecastDigest(const ForecastTable& best, int horizon) {
   struct Line {
-    const ForecastRow* first = nullptr;
+    size_t first = 0;  // row of the first forecast
     double total = 0;
   };
   std::vector<std::string> order;
-  std::map<std::string, Line> lines;
+  std::map<std::string, Line, std::less<>> lines;
   std::map<int32_t, double> by_date;
-  for (const auto& row : best.rows) {
-    auto [it, inserted] = lines.try_emplace(row.unique_id);
+  for (size_t r = 0; r < best.size(); ++r) {
+    auto [it, inserted] = lines.try_emplace(std::string(best.unique_id(r)));
     if (inserted) {
-      it->second.first = &row;
-      order.push_back(row.unique_id);
+      it->second.first = r;
+      order.emplace_back(best.unique_id(r));
     }
-    it->second.total += row.yhat;
-    by_date[row.ds.days] += row.yhat;
+    it->second.total += best.yhat(r);
+    by_date[best.ds(r).days] += best.yhat(r);
   }
   char level[32] = "";
-  if (!best.levels.empty()) std::snprintf(level, sizeof level, "%g%%", best.levels[0]);
+  if (!best.levels().empty()) std::snprintf(level, sizeof level, "%g%%", best.levels()[0]);
   std::printf("Next %d periods, per series with its backtest-chosen model:\n", horizon);
   std::printf("  %-12s %-15s %-10s %10s %24s %14s\n", "series", "model", "first date", "forecast",
               (std::string(level) + " interval").c_str(), "horizon total");
   for (const auto& id : order) {
     const Line& l = lines[id];
-    const ForecastRow& r = *l.first;
-    std::string range = r.lo.empty() ? "-" : Money(r.lo[0]) + " .. " + Money(r.hi[0]);
-    std::printf("  %-12s %-15s %-10s %10s %24s %14s\n", id.c_str(), r.model.c_str(),
-                r.ds.ToString().c_str(), Money(r.yhat).c_str(), range.c_str(),
-                Money(l.total).c_str());
+    const size_t r = l.first;
+    std::string range =
+        best.levels().empty() ? "-" : Money(best.lo(0, r)) + " .. " + Money(best.hi(0, r));
+    std::printf("  %-12s %-15s %-10s %10s %24s %14s\n", id.c_str(),
+                std::string(best.model(r)).c_str(), best.ds(r).ToString().c_str(),
+                Money(best.yhat(r)).c_str(), range.c_str(), Money(l.total).c_str());
   }
   std::printf("\nAll series together, per period:\n");
   for (const auto& [day, total] : by_date) {
@@ -223,18 +224,21 @@ Status RunPipeline(const std::string& config_path) {
 
   Heading("4/5 train", "every model on the full history, saved as an artifact");
   std::string name = c.artifact_name.empty() ? c.dataset : c.artifact_name;
-  RETAILCAST_ASSIGN_OR_RETURN(TrainedArtifact trained,
-                              TrainAndSave(*db, name, c.dataset, panel, models, backtest_json.str(),
-                                           /*promote=*/true, pool));
+  RETAILCAST_ASSIGN_OR_RETURN(
+      TrainedArtifact trained,
+      TrainAndSave(*db, {name, c.dataset, backtest_json.str(), /*promote=*/true}, panel, models,
+                   pool));
   std::printf("artifact %s v%lld (id %lld), trained on %s .. %s, code %s\n",
               trained.record.name.c_str(), static_cast<long long>(trained.record.version),
               static_cast<long long>(trained.record.id), trained.record.train_start.c_str(),
               trained.record.train_end.c_str(), trained.record.code_version.c_str());
 
   Heading("5/5 forecast", std::to_string(c.horizon) + " periods from the stored artifact");
-  RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord stored, db->LoadArtifact(trained.record.id));
-  RETAILCAST_ASSIGN_OR_RETURN(auto set,
-                              eval::TrainedModelSet::Deserialize(stored.state, BuiltinRegistry()));
+  RETAILCAST_ASSIGN_OR_RETURN(
+      std::shared_ptr<const eval::LoadedArtifact> artifact,
+      eval::LoadArtifact(*db, std::to_string(trained.record.id), BuiltinRegistry()));
+  const store::ArtifactRecord& stored = artifact->record;
+  const eval::LoadedModelSet& set = artifact->models;
   eval::ForecastOptions fopt;
   fopt.request.horizon = c.horizon;
   fopt.request.levels = c.levels;
@@ -245,17 +249,19 @@ Status RunPipeline(const std::string& config_path) {
   RETAILCAST_ASSIGN_OR_RETURN(int64_t run_id, db->BeginRun("forecast", run_config.dump()));
   RETAILCAST_RETURN_IF_ERROR(db->SaveForecasts(run_id, run.table));
   RETAILCAST_RETURN_IF_ERROR(
-      db->FinishRun(run_id, "ok", nlohmann::json{{"rows", run.table.rows.size()}}.dump()));
+      db->FinishRun(run_id, "ok", nlohmann::json{{"rows", run.table.size()}}.dump()));
   RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(out + "forecasts.csv", run.table));
 
   // The forecast a manager reads: per series, the model its backtest chose.
   std::map<std::string, std::string> chosen;
   for (const auto& ch : selection.choices) chosen[ch.unique_id] = ch.model;
-  ForecastTable best;
-  best.levels = run.table.levels;
-  for (const auto& row : run.table.rows) {
-    auto it = chosen.find(row.unique_id);
-    if (it != chosen.end() && it->second == row.model) best.rows.push_back(row);
+  ForecastTable best(run.table.levels());
+  const auto& blocks = run.table.blocks();
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    auto it = chosen.find(run.table.series_ids()[blocks[b].series]);
+    if (it != chosen.end() && it->second == run.table.models()[blocks[b].model]) {
+      best.AppendBlocks(run.table, b, b + 1);
+    }
   }
   RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(out + "forecast_best.csv", best));
 
@@ -264,7 +270,7 @@ Status RunPipeline(const std::string& config_path) {
   std::printf("\nOutputs:\n");
   std::printf("  %s  store (dataset %s, artifact id %lld, forecast run %lld)\n", c.store.c_str(),
               c.dataset.c_str(), static_cast<long long>(stored.id), static_cast<long long>(run_id));
-  std::printf("  %sforecasts.csv      every model, %zu rows\n", out.c_str(), run.table.rows.size());
+  std::printf("  %sforecasts.csv      every model, %zu rows\n", out.c_str(), run.table.size());
   std::printf("  %sforecast_best.csv  the backtest-chosen model per series\n", out.c_str());
   std::printf("  %sbacktest_summary.csv, backtest_records.csv, backtest.json, selection.csv\n",
               out.c_str());

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "commands.h"
-#include "retailcast/serve.h"
+#include "retailcast/serve/serve.h"
 
 namespace retailcast::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "retailcast/synth.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::cli {
 namespace {

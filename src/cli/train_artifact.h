@@ -1,30 +1,26 @@
-// Training a model set on a panel and saving it as a versioned artifact in the store; shared
-// by `train` and `run`.
+// Training a model set on a panel and saving it as a versioned artifact in the store (the
+// library's eval::Train and eval::SaveArtifact), with the failed fits printed to stderr.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "retailcast/artifact.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/model_set.h"
-#include "retailcast/store.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/status.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/artifact.h"
+#include "retailcast/eval/model_set.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::cli {
 
 struct TrainedArtifact {
   eval::TrainedModelSet set;
-  store::ArtifactRecord record;  // as stored (id, version assigned)
+  store::ArtifactRecord record;  // as stored (id, version assigned), without its state
 };
 
-// Fits `models` on every series of `panel`, serializes the set and saves it in `db` under
-// `name`, with `metrics_json` (e.g. backtest results) and the code version. Prints fit
-// errors to stderr.
-Result<TrainedArtifact> TrainAndSave(store::Store& db, const std::string& name,
-                                     const std::string& dataset, const Panel& panel,
-                                     std::vector<eval::ModelInstance> models,
-                                     const std::string& metrics_json, bool promote,
+Result<TrainedArtifact> TrainAndSave(store::Store& db, const eval::ArtifactInfo& info,
+                                     const Panel& panel, std::vector<eval::ModelInstance> models,
                                      ThreadPool& pool);
 
 }  // namespace retailcast::cli

@@ -6,8 +6,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/backtest.h"
 #include "train_artifact.h"
 
 namespace retailcast::cli {
@@ -44,8 +44,10 @@ Status RunTrain(const TrainArgs& a) {
     metrics_json = os.str();
   }
   RETAILCAST_ASSIGN_OR_RETURN(
-      TrainedArtifact t, TrainAndSave(*db, a.name.empty() ? a.in.dataset : a.name, a.in.dataset,
-                                      panel, std::move(models), metrics_json, a.promote, pool));
+      TrainedArtifact t,
+      TrainAndSave(*db,
+                   {a.name.empty() ? a.in.dataset : a.name, a.in.dataset, metrics_json, a.promote},
+                   panel, std::move(models), pool));
   std::printf("artifact %s v%lld (id %lld): %lld series x %zu models, trained on %s .. %s%s\n",
               t.record.name.c_str(), static_cast<long long>(t.record.version),
               static_cast<long long>(t.record.id), static_cast<long long>(t.record.n_series),

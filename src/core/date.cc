@@ -1,4 +1,4 @@
-#include "retailcast/date.h"
+#include "retailcast/core/date.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 #include <map>
 #include <vector>
 
-#include "retailcast/time_index.h"
+#include "retailcast/core/time_index.h"
 
 namespace retailcast {
 namespace {

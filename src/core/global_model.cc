@@ -1,4 +1,4 @@
-#include "retailcast/global_model.h"
+#include "retailcast/core/global_model.h"
 
 #include <string>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "retailcast/model.h"
+#include "retailcast/core/model.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "retailcast/panel.h"
+#include "retailcast/core/panel.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

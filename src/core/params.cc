@@ -1,4 +1,4 @@
-#include "retailcast/params.h"
+#include "retailcast/core/params.h"
 
 #include <algorithm>
 #include <charconv>
@@ -178,6 +178,17 @@ Result<std::vector<std::pair<std::string, std::string>>> SplitKeyValues(std::str
     out.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
   }
   return out;
+}
+
+std::string ParamValueText(const ParamValue& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);  // round-trips every double
+    return buf;
+  }
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  return std::get<std::string>(v);
 }
 
 std::string_view ParamTypeName(ParamType type) {

@@ -1,4 +1,4 @@
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 namespace retailcast {
 

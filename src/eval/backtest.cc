@@ -1,4 +1,4 @@
-#include "retailcast/backtest.h"
+#include "retailcast/eval/backtest.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +11,7 @@
 
 #include "global_support.h"
 #include "progress.h"
+#include "retailcast/eval/model_runner.h"
 
 namespace retailcast::eval {
 namespace {
@@ -129,23 +130,16 @@ class WindowScorer {
   }
 
   // Scores every usable window on the steps of `fc`, a forecast made at the cutoff of window
-  // plan.first (the no-refit mode): window w reads steps cutoff_w - cutoff_first + 1 .. + h.
+  // plan.first (the no-refit mode) long enough for the last window: window w reads steps
+  // cutoff_w - cutoff_first + 1 .. + h.
   void ScoreFromFirstCutoff(size_t model, const std::string& label,
                             const Result<Forecast>& fc) const {
     const int64_t h = o_.horizon;
     const int64_t c0 = plan_.cutoffs[static_cast<size_t>(plan_.first)];
-    const size_t needed =
-        static_cast<size_t>(plan_.cutoffs[static_cast<size_t>(plan_.last)] - c0 + h);
     for (int w = plan_.first; w <= plan_.last; ++w) {
       if (!plan_.usable[static_cast<size_t>(w)]) continue;
       if (!fc.ok()) {
         Fail(w, label, fc.status());
-        continue;
-      }
-      if (fc->mean.size() < needed) {
-        Fail(w, label,
-             Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                              " points for horizon " + std::to_string(needed)));
         continue;
       }
       // Slice the window's steps out of the long forecast.
@@ -184,22 +178,11 @@ void RunModelOnSeries(const SeriesView& view, size_t model, const ModelInstance&
       if (!plan.usable[static_cast<size_t>(w)]) continue;
       const size_t cutoff = static_cast<size_t>(plan.cutoffs[static_cast<size_t>(w)]);
       SeriesView train = view.Head(cutoff);
-      auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
-      if (!fitted.ok()) {
-        scorer.Fail(w, label, fitted.status());
-        continue;
-      }
       const FutureRegressors future = FutureWithinSeries(view, cutoff);
       PredictRequest req{o.horizon, o.levels, &future};
-      auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(req); });
+      Result<Forecast> fc = FitAndPredict(*inst.estimator, train, req);
       if (!fc.ok()) {
         scorer.Fail(w, label, fc.status());
-        continue;
-      }
-      if (fc->mean.size() != static_cast<size_t>(o.horizon)) {
-        scorer.Fail(w, label,
-                    Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                                     " points for horizon " + std::to_string(o.horizon)));
         continue;
       }
       scorer.Score(w, model, label, *fc);
@@ -210,19 +193,11 @@ void RunModelOnSeries(const SeriesView& view, size_t model, const ModelInstance&
   if (plan.first < 0) return;
   int64_t c0 = plan.cutoffs[static_cast<size_t>(plan.first)];
   SeriesView train = view.Head(static_cast<size_t>(c0));
-  auto fitted = internal::GuardModelCall([&] { return inst.estimator->Fit(train); });
   const FutureRegressors future = FutureWithinSeries(view, static_cast<size_t>(c0));
   PredictRequest req{
       static_cast<int>(plan.cutoffs[static_cast<size_t>(plan.last)] - c0 + o.horizon), o.levels,
       &future};
-  Result<Forecast> fc = fitted.ok()
-                            ? internal::GuardModelCall([&] { return (*fitted)->Predict(req); })
-                            : Result<Forecast>(fitted.status());
-  if (fc.ok() && fc->mean.size() != static_cast<size_t>(req.horizon)) {
-    fc = Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                          " points for horizon " + std::to_string(req.horizon));
-  }
-  scorer.ScoreFromFirstCutoff(model, label, fc);
+  scorer.ScoreFromFirstCutoff(model, label, FitAndPredict(*inst.estimator, train, req));
 }
 
 // Puts records and errors of one series in (window, model) order.
@@ -270,9 +245,9 @@ void RunGlobalModel(const Panel& panel, size_t model, const ModelInstance& inst,
     }
     GlobalTrainingData data{&panel, lengths, false};
     RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalFittedModel> fitted,
-                                internal::FitGlobal(*inst.global, data, pool));
+                                FitGlobalModel(*inst.global, data, pool));
     GlobalPredictRequest request{horizon, o.levels, pointers};
-    return internal::PredictGlobal(*fitted, request, pool);
+    return PredictGlobalModel(*fitted, request, pool);
   };
   if (o.refit) {
     for (int w = 0; w < o.windows; ++w) {

@@ -1,7 +1,6 @@
-#include "retailcast/forecast_engine.h"
+#include "retailcast/eval/forecast_engine.h"
 
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <optional>
 #include <set>
@@ -9,18 +8,13 @@
 
 #include "global_support.h"
 #include "progress.h"
+#include "retailcast/eval/model_runner.h"
 #include "series_context.h"
 
 namespace retailcast::eval {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Outcome of one (series, model) pair.
 struct PairResult {
@@ -29,122 +23,6 @@ struct PairResult {
 };
 
 }  // namespace
-
-Result<std::vector<ModelSpec>> MakeModelSpecs(const ModelRegistry& registry, std::string_view names,
-                                              int season_length) {
-  if (season_length < 0) {
-    return Status::InvalidArgument("season length must be >= 0 (0 = frequency default), got " +
-                                   std::to_string(season_length));
-  }
-  std::vector<ModelSpec> specs;
-  size_t pos = 0;
-  while (pos <= names.size()) {
-    size_t comma = names.find(',', pos);
-    std::string_view item = Trim(
-        names.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
-    pos = comma == std::string_view::npos ? names.size() + 1 : comma + 1;
-    if (item.empty()) continue;
-    for (const auto& s : specs) {
-      if (s.name == item) {
-        return Status::InvalidArgument("model '" + std::string(item) + "' is listed twice in '" +
-                                       std::string(names) + "'");
-      }
-    }
-    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(item));
-    std::vector<std::pair<std::string, std::string>> kv;
-    if (season_length > 0) {
-      for (const auto& def : entry->spec) {
-        if (def.name == "season_length")
-          kv.emplace_back("season_length", std::to_string(season_length));
-      }
-    }
-    RETAILCAST_ASSIGN_OR_RETURN(ParamValues params, ParseParams(entry->spec, kv, entry->name));
-    specs.push_back(ModelSpec{entry->name, std::move(params), entry->name});
-  }
-  if (specs.empty()) {
-    return Status::InvalidArgument("no model given; name at least one, e.g. --models snaive,naive");
-  }
-  return specs;
-}
-
-Status ValidateModels(std::span<const ModelInstance> models) {
-  if (models.empty()) return Status::InvalidArgument("no model to run");
-  std::set<std::string> labels;
-  for (const auto& m : models) {
-    if (m.spec.label.empty()) {
-      return Status::InvalidArgument("model '" + m.spec.name + "' has an empty label");
-    }
-    if (!labels.insert(m.spec.label).second) {
-      return Status::InvalidArgument("two models share the label '" + m.spec.label +
-                                     "'; give each a distinct label");
-    }
-    if (!m.estimator) {
-      return Status::InvalidArgument("model '" + m.spec.label + "' has no estimator");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<std::vector<ModelInstance>> InstantiateModels(const ModelRegistry& registry,
-                                                     const std::vector<ModelSpec>& specs) {
-  std::vector<ModelInstance> out;
-  out.reserve(specs.size());
-  for (const auto& spec : specs) {
-    ModelInstance inst;
-    inst.spec = spec;
-    if (inst.spec.label.empty()) inst.spec.label = spec.name;
-    RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<Estimator> est,
-                                registry.Create(spec.name, spec.params));
-    inst.estimator = std::move(est);
-    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec.name));
-    if (entry->is_global()) {
-      RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalEstimator> global,
-                                  registry.CreateGlobal(spec.name, spec.params));
-      inst.global = std::move(global);
-    }
-    out.push_back(std::move(inst));
-  }
-  RETAILCAST_RETURN_IF_ERROR(ValidateModels(out));
-  return out;
-}
-
-Status AppendForecastRows(std::string_view unique_id, Date last, const Frequency& freq,
-                          std::string_view label, const Forecast& forecast,
-                          const PredictRequest& request, std::vector<ForecastRow>* rows) {
-  const size_t h = static_cast<size_t>(request.horizon);
-  if (forecast.mean.size() != h) {
-    return Status::InvalidArgument("model '" + std::string(label) + "' returned " +
-                                   std::to_string(forecast.mean.size()) +
-                                   " forecast points for horizon " + std::to_string(h));
-  }
-  // Where each requested level sits in the forecast (-1: the model gave no such interval).
-  std::vector<int> where(request.levels.size(), -1);
-  for (size_t l = 0; l < request.levels.size(); ++l) {
-    for (size_t k = 0; k < forecast.levels.size(); ++k) {
-      if (forecast.levels[k] == request.levels[l] && k < forecast.lower.size() &&
-          k < forecast.upper.size() && forecast.lower[k].size() == h &&
-          forecast.upper[k].size() == h) {
-        where[l] = static_cast<int>(k);
-      }
-    }
-  }
-  for (size_t t = 0; t < h; ++t) {
-    ForecastRow row;
-    row.unique_id = std::string(unique_id);
-    row.ds = freq.Advance(last, static_cast<int64_t>(t) + 1);
-    row.model = std::string(label);
-    row.yhat = forecast.mean[t];
-    row.lo.resize(request.levels.size(), kNaN);
-    row.hi.resize(request.levels.size(), kNaN);
-    for (size_t l = 0; l < request.levels.size(); ++l) {
-      if (where[l] < 0) continue;
-      row.lo[l] = forecast.lower[where[l]][t];
-      row.hi[l] = forecast.upper[where[l]][t];
-    }
-    rows->push_back(std::move(row));
-  }
-  return Status::Ok();
-}
 
 void FutureFromPanel(const Panel& future, std::string_view id, Date last, int horizon,
                      SeriesFuture* out) {
@@ -207,20 +85,11 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
         FutureFromPanel(*options.future, view.id, panel.end(i), request.horizon, &future);
         request.future = &future.regressors;
       }
-      auto fitted = internal::GuardModelCall([&] { return models[j].estimator->Fit(view); });
-      if (!fitted.ok()) {
-        out.status = fitted.status();
+      Result<Forecast> fc = FitAndPredict(*models[j].estimator, view, request);
+      if (!fc.ok()) {
+        out.status = fc.status();
       } else {
-        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(request); });
-        if (!fc.ok()) {
-          out.status = fc.status();
-        } else if (fc->mean.size() != static_cast<size_t>(options.request.horizon)) {
-          out.status =
-              Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                               " points for horizon " + std::to_string(options.request.horizon));
-        } else {
-          out.forecast = std::move(fc).value();
-        }
+        out.forecast = std::move(fc).value();
       }
     }
     progress.Tick();
@@ -243,12 +112,12 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
       auto fit_and_predict = [&]() -> Result<GlobalForecast> {
         GlobalTrainingData data{&panel, {}, false};
         RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalFittedModel> fitted,
-                                    internal::FitGlobal(*models[j].global, data, pool));
+                                    FitGlobalModel(*models[j].global, data, pool));
         std::vector<FeatureImportance> importance = fitted->Importance();
         if (!importance.empty()) {
           run.importance.push_back({models[j].spec.label, std::move(importance)});
         }
-        return internal::PredictGlobal(*fitted, request, pool);
+        return PredictGlobalModel(*fitted, request, pool);
       };
       Result<GlobalForecast> fc = fit_and_predict();
       for (size_t i = 0; i < n_series; ++i) {
@@ -264,8 +133,8 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
       }
     }
   }
-  run.table.levels = options.request.levels;
-  run.table.rows.reserve(results.size() * static_cast<size_t>(options.request.horizon));
+  run.table = ForecastTable(options.request.levels);
+  run.table.Reserve(results.size() * static_cast<size_t>(options.request.horizon));
   for (size_t k = 0; k < results.size(); ++k) {
     size_t i = k / n_models, j = k % n_models;
     const std::string& label = models[j].spec.label;
@@ -276,10 +145,18 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
       run.errors.push_back(SeriesError{std::string(panel.id(i)), label, std::move(s)});
       continue;
     }
-    RETAILCAST_RETURN_IF_ERROR(AppendForecastRows(panel.id(i), panel.end(i), panel.freq(), label,
-                                                  r.forecast, options.request, &run.table.rows));
+    run.table.AppendForecast(panel.id(i), label, panel.end(i), panel.freq(), r.forecast);
   }
+  RETAILCAST_RETURN_IF_ERROR(NothingForecast(run));
   return run;
+}
+
+Status NothingForecast(const ForecastRun& run) {
+  if (!run.table.empty() || run.errors.empty()) return Status::Ok();
+  const Status& first = run.errors.front().status;
+  return Status(first.code(), "no (series, model) pair could be forecast (" +
+                                  std::to_string(run.errors.size()) +
+                                  " failed); the first: " + first.message());
 }
 
 }  // namespace retailcast::eval

@@ -1,17 +1,16 @@
-// Internal to src/eval: the parts of running a global model (global_model.h) that the forecast
-// engine, the backtest and trained model sets share.
+// Internal to src/eval: the future regressors of a whole panel, as the forecast engine and
+// trained model sets hand them to a global model (global_model.h).
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <vector>
 
-#include "retailcast/forecast_engine.h"
-#include "retailcast/global_model.h"
-#include "retailcast/panel.h"
-#include "retailcast/status.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/global_model.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/status.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/forecast_engine.h"
 
 namespace retailcast::eval::internal {
 
@@ -27,15 +26,5 @@ struct PanelFutures {
 void FuturesFromPanel(const Panel& future, std::span<const std::string_view> ids,
                       std::span<const Date> lasts, int horizon, ThreadPool& pool,
                       PanelFutures* out);
-
-// Fits `estimator` on `data` (exceptions become Internal errors).
-Result<std::unique_ptr<GlobalFittedModel>> FitGlobal(const GlobalEstimator& estimator,
-                                                     const GlobalTrainingData& data,
-                                                     ThreadPool& pool);
-
-// Predicts with `fitted` and checks the result: one status per series of the fit, and a
-// forecast of request.horizon points for every OK series (Internal errors otherwise).
-Result<GlobalForecast> PredictGlobal(const GlobalFittedModel& fitted,
-                                     const GlobalPredictRequest& request, ThreadPool& pool);
 
 }  // namespace retailcast::eval::internal

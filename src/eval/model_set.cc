@@ -1,4 +1,4 @@
-#include "retailcast/model_set.h"
+#include "retailcast/eval/model_set.h"
 
 #include <nlohmann/json.hpp>
 
@@ -7,6 +7,7 @@
 
 #include "global_support.h"
 #include "progress.h"
+#include "retailcast/eval/model_runner.h"
 #include "series_context.h"
 
 namespace retailcast::eval {
@@ -85,34 +86,74 @@ std::string TrainedModelSet::Serialize() const {
   return w.Release();
 }
 
-Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
-                                                     const ModelRegistry& registry) {
-  ByteReader r(bytes);
-  std::string magic;
-  if (!r.GetString(&magic).ok() || magic != kModelSetMagic) {
-    return Status::DataError("not a retailcast model set (the file does not start with '" +
-                             std::string(kModelSetMagic) + "')");
+// Reads the serialized format (documented in model_set.h) once. Every fitted state is loaded
+// to check it; LoadedModelSet keeps what was loaded, TrainedModelSet keeps the bytes.
+class ModelSetReader {
+ public:
+  ModelSetReader(std::string_view bytes, const ModelRegistry& registry, bool keep_loaded)
+      : r_(bytes), registry_(registry), keep_loaded_(keep_loaded) {}
+
+  Status Read() {
+    std::string magic;
+    if (!r_.GetString(&magic).ok() || magic != kModelSetMagic) {
+      return Status::DataError("not a retailcast model set (the file does not start with '" +
+                               std::string(kModelSetMagic) + "')");
+    }
+    uint64_t version = 0;
+    if (!r_.GetU64(&version).ok()) return Corrupt("truncated after the magic");
+    if (version != 1 && version != kModelSetFormatVersion) {
+      return Status::DataError("model set format version " + std::to_string(version) +
+                               " is not supported (this build reads version " +
+                               std::to_string(kModelSetFormatVersion) + ")");
+    }
+    std::string specs_json;
+    if (!r_.GetString(&specs_json).ok()) return Corrupt("truncated in the model specs");
+    RETAILCAST_ASSIGN_OR_RETURN(models_, SpecsFromJson(specs_json, registry_));
+    uint64_t n_series = 0;
+    if (!r_.GetU64(&n_series).ok()) return Corrupt("truncated before the series count");
+    for (uint64_t i = 0; i < n_series; ++i) RETAILCAST_RETURN_IF_ERROR(ReadSeries(i));
+    global_states_.resize(models_.size());
+    globals_.resize(models_.size());
+    if (version >= 2) RETAILCAST_RETURN_IF_ERROR(ReadGlobalStates());
+    for (size_t j = 0; j < models_.size(); ++j) {
+      if (!models_[j].global || !global_states_[j].empty() || globals_[j]) continue;
+      for (const auto& s : series_) {
+        if (s.status[j].ok()) {
+          return Corrupt("global model '" + models_[j].spec.label + "' has fitted series ('" +
+                         s.unique_id + "') but no state");
+        }
+      }
+    }
+    if (!r_.at_end()) return Corrupt("unexpected bytes after the last record");
+    return Status::Ok();
   }
-  uint64_t version = 0;
-  if (!r.GetU64(&version).ok()) return Corrupt("truncated after the magic");
-  if (version != 1 && version != kModelSetFormatVersion) {
-    return Status::DataError("model set format version " + std::to_string(version) +
-                             " is not supported (this build reads version " +
-                             std::to_string(kModelSetFormatVersion) + ")");
+
+  TrainedModelSet TakeTrained() {
+    return TrainedModelSet(std::move(models_), std::move(series_), std::move(global_states_));
   }
-  std::string specs_json;
-  if (!r.GetString(&specs_json).ok()) return Corrupt("truncated in the model specs");
-  RETAILCAST_ASSIGN_OR_RETURN(std::vector<ModelInstance> models,
-                              SpecsFromJson(specs_json, registry));
-  uint64_t n_series = 0;
-  if (!r.GetU64(&n_series).ok()) return Corrupt("truncated before the series count");
-  std::vector<TrainedSeries> series;
-  for (uint64_t i = 0; i < n_series; ++i) {
+
+  LoadedModelSet TakeLoaded() {
+    LoadedModelSet set;
+    set.models_ = std::move(models_);
+    set.series_.reserve(series_.size());
+    set.fit_status_.reserve(series_.size() * set.models_.size());
+    for (TrainedSeries& s : series_) {
+      set.index_.emplace(s.unique_id, set.series_.size());
+      set.series_.push_back({std::move(s.unique_id), s.last_date, s.freq});
+      for (Status& st : s.status) set.fit_status_.push_back(std::move(st));
+    }
+    set.fitted_ = std::move(fitted_);
+    set.globals_ = std::move(globals_);
+    return set;
+  }
+
+ private:
+  Status ReadSeries(uint64_t i) {
     TrainedSeries s;
     int64_t days = 0;
     std::string freq;
     std::string where = "series record " + std::to_string(i + 1);
-    if (!r.GetString(&s.unique_id).ok() || !r.GetI64(&days).ok() || !r.GetString(&freq).ok()) {
+    if (!r_.GetString(&s.unique_id).ok() || !r_.GetI64(&days).ok() || !r_.GetString(&freq).ok()) {
       return Corrupt("truncated in " + where);
     }
     where += " ('" + s.unique_id + "')";
@@ -121,15 +162,16 @@ Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
     auto f = Frequency::Parse(freq);
     if (!f.ok()) return Corrupt("bad frequency '" + freq + "' in " + where);
     s.freq = *f;
-    for (const auto& m : models) {
+    for (const auto& m : models_) {
       uint64_t code = 0;
       std::string payload;
-      if (!r.GetU64(&code).ok() || !r.GetString(&payload).ok()) {
+      if (!r_.GetU64(&code).ok() || !r_.GetString(&payload).ok()) {
         return Corrupt("truncated in " + where + ", model '" + m.spec.label + "'");
       }
       if (code > static_cast<uint64_t>(StatusCode::kInternal)) {
         return Corrupt("bad status code " + std::to_string(code) + " in " + where);
       }
+      std::unique_ptr<FittedModel> fitted;
       if (code == 0 && m.global) {
         if (!payload.empty()) {
           return Corrupt(where + ", model '" + m.spec.label +
@@ -138,66 +180,92 @@ Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
         s.status.push_back(Status::Ok());
         s.state.emplace_back();
       } else if (code == 0) {
-        // Load once so a damaged state is reported now, not at forecast time.
-        ByteReader state(payload);
-        auto loaded = internal::GuardModelCall([&] { return m.estimator->Load(state); });
+        // Loaded now so a damaged state is reported now, not at forecast time.
+        Result<std::unique_ptr<FittedModel>> loaded = LoadModel(*m.estimator, payload);
         if (!loaded.ok()) {
           return Corrupt(where + ", model '" + m.spec.label + "': " + loaded.status().message());
         }
-        if (!state.at_end()) {
-          return Corrupt(where + ", model '" + m.spec.label + "': trailing bytes in its state");
-        }
+        if (keep_loaded_) fitted = std::move(loaded).value();
         s.status.push_back(Status::Ok());
-        s.state.push_back(std::move(payload));
+        s.state.push_back(keep_loaded_ ? std::string() : std::move(payload));
       } else {
         s.status.emplace_back(static_cast<StatusCode>(code), std::move(payload));
         s.state.emplace_back();
       }
+      if (keep_loaded_) fitted_.push_back(std::move(fitted));
     }
-    series.push_back(std::move(s));
+    series_.push_back(std::move(s));
+    return Status::Ok();
   }
-  std::vector<std::string> global_states(models.size());
-  if (version >= 2) {
+
+  Status ReadGlobalStates() {
     uint64_t n_global = 0;
-    if (!r.GetU64(&n_global).ok()) return Corrupt("truncated before the global model states");
+    if (!r_.GetU64(&n_global).ok()) return Corrupt("truncated before the global model states");
     for (uint64_t g = 0; g < n_global; ++g) {
       uint64_t j = 0;
       std::string state;
-      if (!r.GetU64(&j).ok() || !r.GetString(&state).ok()) {
+      if (!r_.GetU64(&j).ok() || !r_.GetString(&state).ok()) {
         return Corrupt("truncated in global model state " + std::to_string(g + 1));
       }
-      if (j >= models.size() || !models[j].global || !global_states[j].empty() || state.empty()) {
+      if (j >= models_.size() || !models_[j].global || !global_states_[j].empty() || globals_[j] ||
+          state.empty()) {
         return Corrupt("global model state " + std::to_string(g + 1) + " names model position " +
                        std::to_string(j) +
                        ", which is not a global model of the set or has a state already");
       }
-      ByteReader in(state);
-      auto loaded = internal::GuardModelCall([&] { return models[j].global->Load(in); });
+      Result<std::unique_ptr<GlobalFittedModel>> loaded =
+          LoadGlobalModel(*models_[j].global, state);
       if (!loaded.ok()) {
-        return Corrupt("model '" + models[j].spec.label + "': " + loaded.status().message());
+        return Corrupt("model '" + models_[j].spec.label + "': " + loaded.status().message());
       }
-      if (!in.at_end()) {
-        return Corrupt("model '" + models[j].spec.label + "': trailing bytes in its state");
-      }
-      if ((*loaded)->num_series() != series.size()) {
-        return Corrupt("model '" + models[j].spec.label + "' holds " +
+      if ((*loaded)->num_series() != series_.size()) {
+        return Corrupt("model '" + models_[j].spec.label + "' holds " +
                        std::to_string((*loaded)->num_series()) + " series, the set " +
-                       std::to_string(series.size()));
+                       std::to_string(series_.size()));
       }
-      global_states[j] = std::move(state);
-    }
-  }
-  for (size_t j = 0; j < models.size(); ++j) {
-    if (!models[j].global || !global_states[j].empty()) continue;
-    for (const auto& s : series) {
-      if (s.status[j].ok()) {
-        return Corrupt("global model '" + models[j].spec.label + "' has fitted series ('" +
-                       s.unique_id + "') but no state");
+      if (keep_loaded_) {
+        globals_[j] = std::move(loaded).value();
+      } else {
+        global_states_[j] = std::move(state);
       }
     }
+    return Status::Ok();
   }
-  if (!r.at_end()) return Corrupt("unexpected bytes after the last record");
-  return TrainedModelSet(std::move(models), std::move(series), std::move(global_states));
+
+  ByteReader r_;
+  const ModelRegistry& registry_;
+  bool keep_loaded_;
+  std::vector<ModelInstance> models_;
+  std::vector<TrainedSeries> series_;
+  std::vector<std::string> global_states_;
+  std::vector<std::unique_ptr<FittedModel>> fitted_;
+  std::vector<std::unique_ptr<GlobalFittedModel>> globals_;
+};
+
+Result<TrainedModelSet> TrainedModelSet::Deserialize(std::string_view bytes,
+                                                     const ModelRegistry& registry) {
+  ModelSetReader reader(bytes, registry, /*keep_loaded=*/false);
+  RETAILCAST_RETURN_IF_ERROR(reader.Read());
+  return reader.TakeTrained();
+}
+
+Result<LoadedModelSet> LoadedModelSet::Load(std::string_view bytes, const ModelRegistry& registry) {
+  ModelSetReader reader(bytes, registry, /*keep_loaded=*/true);
+  RETAILCAST_RETURN_IF_ERROR(reader.Read());
+  return reader.TakeLoaded();
+}
+
+std::optional<size_t> LoadedModelSet::Find(std::string_view id) const {
+  auto it = index_.find(std::string(id));
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<size_t> LoadedModelSet::FindModel(std::string_view label) const {
+  for (size_t j = 0; j < models_.size(); ++j) {
+    if (models_[j].spec.label == label) return j;
+  }
+  return std::nullopt;
 }
 
 Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
@@ -215,8 +283,7 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
     if (panel.length(i) == 0) {
       status[k] = Status::DataError("series has no observations");
     } else {
-      auto fitted =
-          internal::GuardModelCall([&] { return models[j].estimator->Fit(panel.series(i)); });
+      auto fitted = FitModel(*models[j].estimator, panel.series(i));
       if (!fitted.ok()) {
         status[k] = fitted.status();
       } else {
@@ -230,7 +297,7 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
   std::vector<std::string> global_states(n_models);
   for (size_t j : global) {
     GlobalTrainingData data{&panel, {}, false};
-    auto fitted = internal::FitGlobal(*models[j].global, data, pool);
+    auto fitted = FitGlobalModel(*models[j].global, data, pool);
     if (fitted.ok()) {
       ByteWriter w;
       (*fitted)->Save(w);
@@ -264,7 +331,7 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
   return TrainedModelSet(std::move(models), std::move(series), std::move(global_states));
 }
 
-Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& options,
+Result<ForecastRun> Predict(const LoadedModelSet& set, const ForecastOptions& options,
                             ThreadPool& pool) {
   RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));
   const auto& models = set.models();
@@ -279,27 +346,21 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
   pool.ParallelFor(series.size() * local.size(), [&](size_t q) {
     size_t i = q / local.size(), j = local[q % local.size()];
     size_t k = i * n_models + j;
-    const TrainedSeries& s = series[i];
-    if (!s.status[j].ok()) {
-      status[k] = s.status[j];
+    const LoadedModelSet::Series& s = series[i];
+    if (const FittedModel* fitted = set.fitted(i, j); fitted == nullptr) {
+      status[k] = set.fit_status(i, j);
     } else {
-      ByteReader in(s.state[j]);
       SeriesFuture future;
       PredictRequest request = options.request;
       if (options.future != nullptr) {
         FutureFromPanel(*options.future, s.unique_id, s.last_date, request.horizon, &future);
         request.future = &future.regressors;
       }
-      auto fitted = internal::GuardModelCall([&] { return models[j].estimator->Load(in); });
-      if (!fitted.ok()) {
-        status[k] = fitted.status();
+      Result<Forecast> fc = PredictModel(*fitted, request);
+      if (!fc.ok()) {
+        status[k] = fc.status();
       } else {
-        auto fc = internal::GuardModelCall([&] { return (*fitted)->Predict(request); });
-        if (!fc.ok()) {
-          status[k] = fc.status();
-        } else {
-          forecasts[k] = std::move(fc).value();
-        }
+        forecasts[k] = std::move(fc).value();
       }
     }
     progress.Tick();
@@ -318,28 +379,14 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
     }
     GlobalPredictRequest request{options.request.horizon, options.request.levels, futures.pointers};
     for (size_t j : global) {
-      auto load_and_predict = [&]() -> Result<GlobalForecast> {
-        const std::string& bytes = set.global_states()[j];
-        if (bytes.empty()) return Status::FailedPrecondition("the model has no fitted state");
-        ByteReader in(bytes);
-        RETAILCAST_ASSIGN_OR_RETURN(
-            std::unique_ptr<GlobalFittedModel> fitted,
-            internal::GuardModelCall([&] { return models[j].global->Load(in); }));
-        if (fitted->num_series() != series.size()) {
-          return Status::DataError("the saved global model holds " +
-                                   std::to_string(fitted->num_series()) + " series, the set " +
-                                   std::to_string(series.size()));
-        }
-        return internal::PredictGlobal(*fitted, request, pool);
-      };
-      Result<GlobalForecast> fc = Status::Internal("not run");
-      bool any = false;
-      for (const auto& s : series) any = any || s.status[j].ok();
-      if (any) fc = load_and_predict();
+      Result<GlobalForecast> fc =
+          set.global(j) == nullptr
+              ? Result<GlobalForecast>(Status::FailedPrecondition("the model has no fitted state"))
+              : PredictGlobalModel(*set.global(j), request, pool);
       for (size_t i = 0; i < series.size(); ++i) {
         size_t k = i * n_models + j;
-        if (!series[i].status[j].ok()) {
-          status[k] = series[i].status[j];
+        if (!set.fit_status(i, j).ok()) {
+          status[k] = set.fit_status(i, j);
         } else if (!fc.ok()) {
           status[k] = fc.status();
         } else if (!fc->status[i].ok()) {
@@ -352,23 +399,38 @@ Result<ForecastRun> Predict(const TrainedModelSet& set, const ForecastOptions& o
     }
   }
   ForecastRun run;
-  run.table.levels = options.request.levels;
+  run.table = ForecastTable(options.request.levels);
   for (size_t k = 0; k < status.size(); ++k) {
     size_t i = k / n_models, j = k % n_models;
-    const TrainedSeries& s = series[i];
+    const LoadedModelSet::Series& s = series[i];
     const std::string& label = models[j].spec.label;
-    Status st = status[k];
-    if (st.ok()) {
-      st = AppendForecastRows(s.unique_id, s.last_date, s.freq, label, forecasts[k],
-                              options.request, &run.table.rows);
+    if (status[k].ok()) {
+      run.table.AppendForecast(s.unique_id, label, s.last_date, s.freq, forecasts[k]);
+      continue;
     }
-    if (!st.ok()) {
-      st = WithSeriesContext(st, s.unique_id, label);
-      if (options.on_error == OnModelError::kFail) return st;
-      run.errors.push_back(SeriesError{s.unique_id, label, std::move(st)});
-    }
+    Status st = WithSeriesContext(status[k], s.unique_id, label);
+    if (options.on_error == OnModelError::kFail) return st;
+    run.errors.push_back(SeriesError{s.unique_id, label, std::move(st)});
   }
+  RETAILCAST_RETURN_IF_ERROR(NothingForecast(run));
   return run;
+}
+
+Result<Forecast> PredictOne(const LoadedModelSet& set, size_t i, size_t j,
+                            const PredictRequest& request, ThreadPool& pool) {
+  if (!set.fit_status(i, j).ok()) return set.fit_status(i, j);
+  if (const FittedModel* fitted = set.fitted(i, j)) return PredictModel(*fitted, request);
+  const GlobalFittedModel* global = set.global(j);
+  if (global == nullptr) return Status::FailedPrecondition("the model has no fitted state");
+  std::vector<const FutureRegressors*> future;
+  if (request.future != nullptr) {
+    future.assign(set.series().size(), nullptr);
+    future[i] = request.future;
+  }
+  GlobalPredictRequest all{request.horizon, request.levels, future};
+  RETAILCAST_ASSIGN_OR_RETURN(GlobalForecast fc, PredictGlobalModel(*global, all, pool));
+  if (!fc.status[i].ok()) return fc.status[i];
+  return std::move(fc.forecasts[i]);
 }
 
 }  // namespace retailcast::eval

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <mutex>
 
-#include "retailcast/forecast_engine.h"
+#include "retailcast/eval/forecast_engine.h"
 
 namespace retailcast::eval::internal {
 
@@ -25,18 +25,5 @@ class ProgressCounter {
   size_t done_ = 0;
   std::mutex mu_;
 };
-
-// Runs a model call and turns an escaping exception into an Internal status, so a misbehaving
-// model cannot take the process down from a pool thread.
-template <typename F>
-auto GuardModelCall(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("model threw an exception: ") + e.what());
-  } catch (...) {
-    return Status::Internal("model threw an unknown exception");
-  }
-}
 
 }  // namespace retailcast::eval::internal

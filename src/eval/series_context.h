@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 namespace retailcast::eval {
 

@@ -1,4 +1,4 @@
-#include "retailcast/describe.h"
+#include "retailcast/explore/describe.h"
 
 #include <algorithm>
 #include <cmath>

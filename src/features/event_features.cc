@@ -12,7 +12,7 @@
 #include <map>
 
 #include "families.h"
-#include "retailcast/holidays.h"
+#include "retailcast/features/holidays.h"
 
 namespace retailcast::features::internal {
 namespace {

@@ -1,6 +1,6 @@
 // Event files and event indicator features (see events.h for the layouts and the feature
 // definition, which follows Prophet's holiday features, Taylor & Letham 2018, section 3.3).
-#include "retailcast/events.h"
+#include "retailcast/features/events.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-#include "retailcast/csv.h"
+#include "retailcast/io/csv.h"
 
 namespace retailcast::features {
 namespace {

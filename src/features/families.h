@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/feature_pipeline.h"
+#include "retailcast/features/feature_pipeline.h"
 
 namespace retailcast::features::internal {
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "families.h"
-#include "retailcast/holidays.h"
+#include "retailcast/features/holidays.h"
 
 namespace retailcast::features {
 namespace {

@@ -15,7 +15,7 @@
 //       practice (Australia Day moved to the Monday since 1994).
 //   EC: Ley Organica del Servicio Publico (LOSEP) art. 27, and its 2016 reform that moves
 //       holidays to form long weekends from 2017.
-#include "retailcast/holidays.h"
+#include "retailcast/features/holidays.h"
 
 #include <algorithm>
 #include <cctype>

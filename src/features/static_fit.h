@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/feature_pipeline.h"
-#include "retailcast/panel.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/features/feature_pipeline.h"
 
 namespace retailcast::features::internal {
 

@@ -1,4 +1,4 @@
-#include "retailcast/atomic_file.h"
+#include "retailcast/io/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "retailcast/csv.h"
+#include "retailcast/io/csv.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

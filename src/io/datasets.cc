@@ -1,14 +1,14 @@
-#include "retailcast/datasets.h"
+#include "retailcast/io/datasets.h"
 
 #include <cmath>
 #include <filesystem>
 #include <map>
 
 #include "io_internal.h"
-#include "retailcast/csv.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/m5_reader.h"
-#include "retailcast/transactions_csv.h"
+#include "retailcast/io/csv.h"
+#include "retailcast/io/long_csv.h"
+#include "retailcast/io/m5_reader.h"
+#include "retailcast/io/transactions_csv.h"
 
 namespace retailcast::io {
 namespace {

@@ -1,4 +1,4 @@
-#include "retailcast/forecast_csv.h"
+#include "retailcast/io/forecast_csv.h"
 
 #include <charconv>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <map>
 
 #include "io_internal.h"
-#include "retailcast/atomic_file.h"
-#include "retailcast/csv.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/io/csv.h"
 
 namespace retailcast::io {
 
@@ -47,30 +47,28 @@ void AppendDate(std::string* out, Date d) {
 
 }  // namespace
 
-Result<std::string> FormatForecastCsv(const ForecastTable& table) {
+std::string FormatForecastCsv(const ForecastTable& table) {
+  const std::vector<double>& levels = table.levels();
   std::string out = "unique_id,ds,model,yhat";
-  for (double l : table.levels) out += ",lo" + LevelName(l) + ",hi" + LevelName(l);
+  for (double l : levels) out += ",lo" + LevelName(l) + ",hi" + LevelName(l);
   out += '\n';
-  for (size_t i = 0; i < table.rows.size(); ++i) {
-    const ForecastRow& r = table.rows[i];
-    if (r.lo.size() != table.levels.size() || r.hi.size() != table.levels.size()) {
-      return Status::InvalidArgument(
-          "forecast row " + std::to_string(i) + " (series '" + r.unique_id + "') has " +
-          std::to_string(r.lo.size()) + " lower and " + std::to_string(r.hi.size()) +
-          " upper bounds for " + std::to_string(table.levels.size()) + " levels");
-    }
-    AppendCsvField(&out, r.unique_id);
+  // Each interned string is quoted once, not once per row.
+  std::vector<std::string> ids(table.series_ids().size()), models(table.models().size());
+  for (size_t k = 0; k < ids.size(); ++k) AppendCsvField(&ids[k], table.series_ids()[k]);
+  for (size_t k = 0; k < models.size(); ++k) AppendCsvField(&models[k], table.models()[k]);
+  for (size_t r = 0; r < table.size(); ++r) {
+    out += ids[table.series_index(r)];
     out += ',';
-    AppendDate(&out, r.ds);
+    AppendDate(&out, table.ds(r));
     out += ',';
-    AppendCsvField(&out, r.model);
+    out += models[table.model_index(r)];
     out += ',';
-    AppendDouble(&out, r.yhat);
-    for (size_t l = 0; l < table.levels.size(); ++l) {
+    AppendDouble(&out, table.yhat(r));
+    for (size_t l = 0; l < levels.size(); ++l) {
       out += ',';
-      AppendDouble(&out, r.lo[l]);
+      AppendDouble(&out, table.lo(l, r));
       out += ',';
-      AppendDouble(&out, r.hi[l]);
+      AppendDouble(&out, table.hi(l, r));
     }
     out += '\n';
   }
@@ -78,8 +76,7 @@ Result<std::string> FormatForecastCsv(const ForecastTable& table) {
 }
 
 Status WriteForecastCsv(const std::string& path, const ForecastTable& table) {
-  RETAILCAST_ASSIGN_OR_RETURN(std::string text, FormatForecastCsv(table));
-  return WriteFileAtomic(path, text);
+  return WriteFileAtomic(path, FormatForecastCsv(table));
 }
 
 Result<ForecastTable> ReadForecastCsv(const std::string& path) {
@@ -90,7 +87,7 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
   RETAILCAST_ASSIGN_OR_RETURN(int ds_idx, internal::RequireColumn(r, "ds", "date"));
   RETAILCAST_ASSIGN_OR_RETURN(int model_idx, internal::RequireColumn(r, "model", "model name"));
   RETAILCAST_ASSIGN_OR_RETURN(int yhat_idx, internal::RequireColumn(r, "yhat", "point forecast"));
-  ForecastTable table;
+  std::vector<double> levels;
   std::vector<std::pair<int, int>> bounds;  // (lo column, hi column) per level
   for (size_t c = 0; c < r.header().size(); ++c) {
     const std::string& h = r.header()[c];
@@ -103,10 +100,12 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
       return Status::DataError(path + ": column '" + h + "' has no matching 'hi" + level_text +
                                "' column");
     }
-    table.levels.push_back(level);
+    levels.push_back(level);
     bounds.emplace_back(static_cast<int>(c), hi);
   }
+  ForecastTable table(std::move(levels));
   internal::DateParser dates(DateFormat::kIso);
+  std::vector<double> lo(bounds.size()), hi(bounds.size());
   CsvRecord rec;
   std::string reason;
   auto error = [&](int field, const std::string& why) {
@@ -128,19 +127,17 @@ Result<ForecastTable> ReadForecastCsv(const std::string& path) {
       return error(-1, "expected " + std::to_string(r.header().size()) + " fields, found " +
                            std::to_string(rec.fields.size()));
     }
-    ForecastRow row;
-    row.unique_id = std::string(rec.fields[static_cast<size_t>(id_idx)]);
-    if (!dates.Parse(rec.fields[static_cast<size_t>(ds_idx)], &row.ds, &reason))
+    Date ds;
+    if (!dates.Parse(rec.fields[static_cast<size_t>(ds_idx)], &ds, &reason))
       return error(ds_idx, reason);
-    row.model = std::string(rec.fields[static_cast<size_t>(model_idx)]);
-    RETAILCAST_RETURN_IF_ERROR(number(yhat_idx, &row.yhat));
-    row.lo.resize(bounds.size());
-    row.hi.resize(bounds.size());
+    double yhat = 0;
+    RETAILCAST_RETURN_IF_ERROR(number(yhat_idx, &yhat));
     for (size_t l = 0; l < bounds.size(); ++l) {
-      RETAILCAST_RETURN_IF_ERROR(number(bounds[l].first, &row.lo[l]));
-      RETAILCAST_RETURN_IF_ERROR(number(bounds[l].second, &row.hi[l]));
+      RETAILCAST_RETURN_IF_ERROR(number(bounds[l].first, &lo[l]));
+      RETAILCAST_RETURN_IF_ERROR(number(bounds[l].second, &hi[l]));
     }
-    table.rows.push_back(std::move(row));
+    table.AppendRow(rec.fields[static_cast<size_t>(id_idx)],
+                    rec.fields[static_cast<size_t>(model_idx)], ds, yhat, lo, hi);
   }
   return table;
 }

@@ -1,9 +1,9 @@
-#include "retailcast/ingest_report.h"
+#include "retailcast/io/ingest_report.h"
 
 #include <set>
 
-#include "retailcast/atomic_file.h"
-#include "retailcast/csv.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/io/csv.h"
 
 namespace retailcast::io {
 

@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "retailcast/csv.h"
-#include "retailcast/date.h"
-#include "retailcast/status.h"
-#include "retailcast/string_column.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/status.h"
+#include "retailcast/core/string_column.h"
+#include "retailcast/io/csv.h"
 
 namespace retailcast::io::internal {
 

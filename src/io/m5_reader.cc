@@ -1,4 +1,4 @@
-#include "retailcast/m5_reader.h"
+#include "retailcast/io/m5_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <map>
 
 #include "io_internal.h"
-#include "retailcast/csv.h"
+#include "retailcast/io/csv.h"
 
 namespace retailcast::io {
 namespace {

@@ -1,10 +1,10 @@
-#include "retailcast/transactions_csv.h"
+#include "retailcast/io/transactions_csv.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "io_internal.h"
-#include "retailcast/long_csv.h"
+#include "retailcast/io/long_csv.h"
 
 namespace retailcast::io {
 namespace {

@@ -1,4 +1,4 @@
-#include "retailcast/aggregate.h"
+#include "retailcast/prep/aggregate.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "retailcast/outliers.h"
+#include "retailcast/prep/outliers.h"
 
 #include <algorithm>
 #include <cmath>

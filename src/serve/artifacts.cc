@@ -1,17 +1,10 @@
 #include "artifacts.h"
 
 #include <algorithm>
-#include <exception>
 #include <map>
-
-#include "retailcast/model_set.h"
 
 namespace retailcast::serve {
 namespace {
-
-std::string Describe(const store::ArtifactRecord& r) {
-  return "'" + r.name + "' v" + std::to_string(r.version) + " (id " + std::to_string(r.id) + ")";
-}
 
 // What should be served for one name among `records` (all versions of all names): the
 // promoted version, else the highest.
@@ -30,66 +23,33 @@ const store::ArtifactRecord* Target(const std::vector<store::ArtifactRecord>& re
 
 }  // namespace
 
-Result<std::shared_ptr<const LoadedArtifact>> LoadedArtifact::Load(store::ArtifactRecord record,
+Result<std::shared_ptr<const ServedArtifact>> ServedArtifact::Load(store::ArtifactRecord record,
                                                                    const ModelRegistry& registry,
                                                                    size_t cache_bytes) {
-  Result<eval::TrainedModelSet> set = eval::TrainedModelSet::Deserialize(record.state, registry);
-  if (!set.ok()) return set.status().WithContext("artifact " + Describe(record));
-  std::shared_ptr<LoadedArtifact> a(new LoadedArtifact());
-  record.state.clear();
-  record.state.shrink_to_fit();
-  a->record_ = std::move(record);
-  a->models_ = set->models();
-  const size_t n_models = a->models_.size();
-  a->series_.reserve(set->series().size());
-  a->fitted_.resize(set->series().size() * n_models);
-  a->fit_status_.resize(a->fitted_.size());
-  for (size_t i = 0; i < set->series().size(); ++i) {
-    const eval::TrainedSeries& s = set->series()[i];
-    a->series_.push_back(Series{s.unique_id, s.last_date, s.freq});
-    for (size_t j = 0; j < n_models; ++j) {
-      const size_t k = i * n_models + j;
-      if (!s.status[j].ok()) {
-        a->fit_status_[k] = s.status[j];
-        continue;
-      }
-      ByteReader in(s.state[j]);
-      Result<std::unique_ptr<FittedModel>> fitted = Status::Internal("not loaded");
-      try {
-        fitted = a->models_[j].estimator->Load(in);
-      } catch (const std::exception& e) {
-        fitted = Status::Internal(std::string("model threw an exception on load: ") + e.what());
-      }
-      if (!fitted.ok()) {
-        return fitted.status().WithContext("artifact " + Describe(a->record_) + ", series '" +
-                                           s.unique_id + "', model '" + a->models_[j].spec.label +
-                                           "'");
-      }
-      a->fitted_[k] = std::move(fitted).value();
-    }
-  }
-  a->index_.reserve(a->series_.size());
-  for (size_t i = 0; i < a->series_.size(); ++i) a->index_.emplace(a->series_[i].unique_id, i);
+  std::shared_ptr<ServedArtifact> a(new ServedArtifact());
+  RETAILCAST_ASSIGN_OR_RETURN(a->artifact_, eval::LoadArtifactRecord(std::move(record), registry));
   if (cache_bytes > 0) {
     a->cache_limit_ = cache_bytes;
-    a->cache_.reset(new std::atomic<std::shared_ptr<const CachedForecast>>[a->fitted_.size()]);
+    a->cache_.reset(
+        new std::atomic<std::shared_ptr<const CachedForecast>>[a->models().series().size() *
+                                                               a->models().models().size()]);
   }
-  return std::shared_ptr<const LoadedArtifact>(std::move(a));
+  return std::shared_ptr<const ServedArtifact>(std::move(a));
 }
 
-bool LoadedArtifact::WriteCached(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+bool ServedArtifact::WriteCached(size_t i, size_t j, int horizon, const std::vector<double>& levels,
                                  JsonWriter* w) const {
   if (!cache_) return false;
-  const std::shared_ptr<const CachedForecast> c = cache_[i * models_.size() + j].load();
+  const std::shared_ptr<const CachedForecast> c = cache_[i * models().models().size() + j].load();
   if (!c || c->horizon != horizon || c->levels != levels) return false;
   w->Raw(c->json);
   return true;
 }
 
-void LoadedArtifact::Remember(size_t i, size_t j, int horizon, const std::vector<double>& levels,
+void ServedArtifact::Remember(size_t i, size_t j, int horizon, const std::vector<double>& levels,
                               std::string_view json) const {
   if (!cache_) return;
-  auto& slot = cache_[i * models_.size() + j];
+  auto& slot = cache_[i * models().models().size() + j];
   const std::shared_ptr<const CachedForecast> old = slot.load();
   const size_t add = json.size() + sizeof(CachedForecast);
   const size_t drop = old ? old->json.size() + sizeof(CachedForecast) : 0;
@@ -108,13 +68,7 @@ void LoadedArtifact::Remember(size_t i, size_t j, int horizon, const std::vector
   }
 }
 
-std::optional<size_t> LoadedArtifact::Find(std::string_view id) const {
-  auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
-}
-
-const LoadedArtifact* ServedSet::Find(std::string_view name) const {
+const ServedArtifact* ServedSet::Find(std::string_view name) const {
   if (name.empty()) return artifacts.size() == 1 ? artifacts[0].get() : nullptr;
   for (const auto& a : artifacts) {
     if (a->record().name == name) return a.get();
@@ -136,9 +90,9 @@ bool ArtifactServer::Serves(std::string_view name) const {
   return names_.empty() || std::find(names_.begin(), names_.end(), name) != names_.end();
 }
 
-void ArtifactServer::Install(std::shared_ptr<const LoadedArtifact> loaded,
+void ArtifactServer::Install(std::shared_ptr<const ServedArtifact> loaded,
                              const std::string& message) {
-  const std::shared_ptr<const LoadedArtifact> changed = loaded;
+  const std::shared_ptr<const ServedArtifact> changed = loaded;
   auto next = std::make_shared<ServedSet>(*current_.load());
   auto it = std::find_if(next->artifacts.begin(), next->artifacts.end(),
                          [&](const auto& a) { return a->record().name == loaded->record().name; });
@@ -167,21 +121,21 @@ Status ArtifactServer::Refresh() {
   const std::shared_ptr<const ServedSet> now = current_.load();
   for (const std::string& name : names) {
     const store::ArtifactRecord* target = Target(records, name);
-    const LoadedArtifact* served = now->Find(name);
+    const ServedArtifact* served = now->Find(name);
     if (served != nullptr && served->record().id == target->id &&
         served->record().promoted == target->promoted) {
       continue;
     }
     Result<store::ArtifactRecord> full = store_.LoadArtifact(target->id);
-    Result<std::shared_ptr<const LoadedArtifact>> loaded =
-        full.ok() ? LoadedArtifact::Load(std::move(full).value(), registry_, cache_bytes_)
-                  : Result<std::shared_ptr<const LoadedArtifact>>(full.status());
+    Result<std::shared_ptr<const ServedArtifact>> loaded =
+        full.ok() ? ServedArtifact::Load(std::move(full).value(), registry_, cache_bytes_)
+                  : Result<std::shared_ptr<const ServedArtifact>>(full.status());
     if (!loaded.ok()) {
       if (first_error.ok()) first_error = loaded.status();
       continue;
     }
     const std::string message = served == nullptr
-                                    ? "serving artifact " + Describe(*target)
+                                    ? "serving artifact " + eval::DescribeArtifact(*target)
                                     : "artifact '" + name + "': now serving v" +
                                           std::to_string(target->version) + " (id " +
                                           std::to_string(target->id) + ") instead of v" +
@@ -195,19 +149,19 @@ Result<Switch> ArtifactServer::Promote(int64_t id) {
   std::lock_guard lock(mu_);
   RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord record, store_.LoadArtifact(id));
   if (!Serves(record.name)) {
-    return Status::FailedPrecondition("artifact " + Describe(record) +
+    return Status::FailedPrecondition("artifact " + eval::DescribeArtifact(record) +
                                       " is not one this server serves (artifacts.names in the "
                                       "deployment config)");
   }
   const std::string name = record.name;
   // Published only once the store agrees, so the record in memory may say so already.
   record.promoted = true;
-  RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const LoadedArtifact> loaded,
-                              LoadedArtifact::Load(std::move(record), registry_, cache_bytes_));
+  RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const ServedArtifact> loaded,
+                              ServedArtifact::Load(std::move(record), registry_, cache_bytes_));
   RETAILCAST_RETURN_IF_ERROR(store_.Promote(id));
   Switch s;
   s.name = name;
-  if (const LoadedArtifact* served = current_.load()->Find(name)) s.from = served->record();
+  if (const ServedArtifact* served = current_.load()->Find(name)) s.from = served->record();
   s.to = loaded->record();
   Install(std::move(loaded), "artifact '" + name + "' promoted: serving v" +
                                  std::to_string(s.to.version) + " (id " + std::to_string(id) + ")");
@@ -223,7 +177,7 @@ Result<Switch> ArtifactServer::Rollback(int64_t id) {
   }
   const store::ArtifactRecord current = *it;
   if (!Serves(current.name)) {
-    return Status::FailedPrecondition("artifact " + Describe(current) +
+    return Status::FailedPrecondition("artifact " + eval::DescribeArtifact(current) +
                                       " is not one this server serves");
   }
   if (!current.promoted) {
@@ -232,8 +186,9 @@ Result<Switch> ArtifactServer::Rollback(int64_t id) {
       if (r.name == current.name && r.promoted) promoted = &r;
     }
     return Status::FailedPrecondition(
-        "artifact " + Describe(current) + " is not the promoted version of '" + current.name +
-        "' (" + (promoted == nullptr ? "none is" : Describe(*promoted) + " is") +
+        "artifact " + eval::DescribeArtifact(current) + " is not the promoted version of '" +
+        current.name + "' (" +
+        (promoted == nullptr ? "none is" : eval::DescribeArtifact(*promoted) + " is") +
         "); roll back the promoted version");
   }
   const store::ArtifactRecord* previous = nullptr;
@@ -244,14 +199,14 @@ Result<Switch> ArtifactServer::Rollback(int64_t id) {
     }
   }
   if (previous == nullptr) {
-    return Status::FailedPrecondition("artifact " + Describe(current) +
+    return Status::FailedPrecondition("artifact " + eval::DescribeArtifact(current) +
                                       " has no earlier version to roll back to");
   }
   const int64_t target = previous->id;
   RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord full, store_.LoadArtifact(target));
   full.promoted = true;
-  RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const LoadedArtifact> loaded,
-                              LoadedArtifact::Load(std::move(full), registry_, cache_bytes_));
+  RETAILCAST_ASSIGN_OR_RETURN(std::shared_ptr<const ServedArtifact> loaded,
+                              ServedArtifact::Load(std::move(full), registry_, cache_bytes_));
   RETAILCAST_RETURN_IF_ERROR(store_.Promote(target));
   Switch s;
   s.name = current.name;

@@ -1,9 +1,9 @@
 // The model artifacts the server answers stored-series forecasts from.
 //
-// A LoadedArtifact is one artifact version with every fitted model loaded once (the bytes of
-// FittedModel::Save turned back into models), so a request only predicts. The ArtifactServer
-// holds one loaded version per artifact name: the promoted one (or, for a name without a
-// promoted version, its highest, as `retailcast forecast --artifact` picks it). Switching
+// A ServedArtifact is one artifact version loaded once (eval::LoadedArtifact: every fitted
+// model ready), so a request only predicts, plus a cache of the replies' forecasts. The
+// ArtifactServer holds one loaded version per artifact name: the promoted one (or, for a name
+// without a promoted version, its highest, as `retailcast forecast --artifact` picks it). Switching
 // versions (promote, rollback, or a promotion made by another process and seen on refresh)
 // loads the new version first and then swaps one shared_ptr: a request holds the snapshot it
 // started with, so in-flight requests finish on the old version and no request ever sees a
@@ -24,41 +24,25 @@
 #include <unordered_map>
 #include <vector>
 
-#include "json_writer.h"
-#include "retailcast/artifact.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/model.h"
-#include "retailcast/registry.h"
-#include "retailcast/store.h"
+#include "retailcast/core/json_writer.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/eval/artifact.h"
+#include "retailcast/store/artifact.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::serve {
 
-class LoadedArtifact {
+class ServedArtifact {
  public:
-  struct Series {
-    std::string unique_id;
-    Date last;  // date of the last training observation
-    Frequency freq;
-  };
-
-  // Deserializes the record's state and loads every fitted model. `cache_bytes` bounds the
-  // forecast cache below (0 = no cache). DataError / NotFound as TrainedModelSet::Deserialize
-  // gives them (a model the registry lacks is NotFound).
-  static Result<std::shared_ptr<const LoadedArtifact>> Load(store::ArtifactRecord record,
+  // Loads the record's model set (eval::LoadArtifactRecord). `cache_bytes` bounds the forecast
+  // cache below (0 = no cache). DataError / NotFound as eval::LoadArtifactRecord gives them.
+  static Result<std::shared_ptr<const ServedArtifact>> Load(store::ArtifactRecord record,
                                                             const ModelRegistry& registry,
                                                             size_t cache_bytes = 0);
 
-  const store::ArtifactRecord& record() const { return record_; }  // state cleared
-  const std::vector<eval::ModelInstance>& models() const { return models_; }
-  const std::vector<Series>& series() const { return series_; }
-  // Position of series `id`, or nullopt.
-  std::optional<size_t> Find(std::string_view id) const;
-  // The fitted model of series i and model j, or null when the fit failed (fit_status says
-  // why).
-  const FittedModel* fitted(size_t i, size_t j) const {
-    return fitted_[i * models_.size() + j].get();
-  }
-  const Status& fit_status(size_t i, size_t j) const { return fit_status_[i * models_.size() + j]; }
+  const store::ArtifactRecord& record() const { return artifact_->record; }  // state cleared
+  const eval::LoadedModelSet& models() const { return artifact_->models; }
 
   // The forecast cache: the reply's JSON object of series i and model j, as last written for
   // some horizon and levels. A loaded version never changes and models are deterministic
@@ -75,13 +59,8 @@ class LoadedArtifact {
   size_t cached_bytes() const { return cache_used_.load(std::memory_order_relaxed); }
 
  private:
-  LoadedArtifact() = default;
-  store::ArtifactRecord record_;
-  std::vector<eval::ModelInstance> models_;
-  std::vector<Series> series_;
-  std::vector<std::unique_ptr<FittedModel>> fitted_;  // series-major
-  std::vector<Status> fit_status_;
-  std::unordered_map<std::string_view, size_t> index_;  // keys view series_[i].unique_id
+  ServedArtifact() = default;
+  std::shared_ptr<const eval::LoadedArtifact> artifact_;
 
   struct CachedForecast {
     int horizon = 0;
@@ -90,16 +69,16 @@ class LoadedArtifact {
   };
   size_t cache_limit_ = 0;
   mutable std::atomic<size_t> cache_used_{0};
-  // Series-major like fitted_; empty when the cache is off.
+  // Series-major (series x models); empty when the cache is off.
   mutable std::unique_ptr<std::atomic<std::shared_ptr<const CachedForecast>>[]> cache_;
 };
 
 // The versions being served, by name (sorted).
 struct ServedSet {
-  std::vector<std::shared_ptr<const LoadedArtifact>> artifacts;
+  std::vector<std::shared_ptr<const ServedArtifact>> artifacts;
   // The one named `name`; with an empty name the only one (nullptr when none matches or the
   // name is empty and there are several).
-  const LoadedArtifact* Find(std::string_view name) const;
+  const ServedArtifact* Find(std::string_view name) const;
 };
 
 // What a promote or rollback did.
@@ -113,11 +92,11 @@ class ArtifactServer {
  public:
   // Called after each swap with the new set, the version swapped in and a sentence saying
   // what changed (for logs and metrics).
-  using OnChange = std::function<void(const ServedSet& set, const LoadedArtifact& changed,
+  using OnChange = std::function<void(const ServedSet& set, const ServedArtifact& changed,
                                       const std::string& message)>;
   // `names`: the artifact names to serve; empty = every name in the store. `on_change` may be
   // null.
-  // `cache_bytes`: the forecast cache of each loaded version (LoadedArtifact).
+  // `cache_bytes`: the forecast cache of each loaded version (ServedArtifact).
   ArtifactServer(store::Store& store, const ModelRegistry& registry, std::vector<std::string> names,
                  OnChange on_change, size_t cache_bytes = 0);
 
@@ -131,7 +110,7 @@ class ArtifactServer {
   // Makes artifact `id` the promoted version of its name and serves it. The new version is
   // loaded before the store is changed, so a version that cannot load is never promoted.
   // NotFound for an unknown id; FailedPrecondition when its name is not one this server
-  // serves; load errors as LoadedArtifact::Load gives them.
+  // serves; load errors as ServedArtifact::Load gives them.
   Result<Switch> Promote(int64_t id);
   // Undoes a promotion: `id` must be the promoted version of its name; the highest version
   // below it becomes the promoted one and is served. NotFound for an unknown id;
@@ -141,7 +120,7 @@ class ArtifactServer {
  private:
   bool Serves(std::string_view name) const;
   // Puts `loaded` in place of its name's current entry (or adds it) and publishes the set.
-  void Install(std::shared_ptr<const LoadedArtifact> loaded, const std::string& message);
+  void Install(std::shared_ptr<const ServedArtifact> loaded, const std::string& message);
 
   store::Store& store_;
   const ModelRegistry& registry_;

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "retailcast/api_key.h"
-#include "retailcast/serve_keys.h"
+#include "retailcast/serve/api_keys.h"
+#include "retailcast/store/api_key.h"
 
 namespace retailcast::serve {
 

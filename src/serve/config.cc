@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "retailcast/serve.h"
+#include "retailcast/serve/serve.h"
 
 namespace retailcast::serve {
 namespace {

@@ -1,6 +1,6 @@
 #include "errors.h"
 
-#include "json_writer.h"
+#include "retailcast/core/json_writer.h"
 
 namespace retailcast::serve {
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 namespace retailcast::serve {
 

@@ -63,7 +63,8 @@ const std::string& ForecastJson::Dates(Date last, const Frequency& freq, int hor
 void ForecastJson::Write(std::string_view unique_id, std::string_view model, Date last,
                          const Frequency& freq, const Forecast& fc, int horizon) {
   const auto h = static_cast<size_t>(horizon);
-  // Where each requested level sits in the forecast, by the rule of eval::AppendForecastRows.
+  // Where each requested level sits in the forecast, by the rule of
+  // ForecastTable::AppendForecast.
   for (size_t l = 0; l < levels_.size(); ++l) {
     where_[l] = -1;
     for (size_t k = 0; k < fc.levels.size(); ++k) {
@@ -97,34 +98,28 @@ void ForecastJson::Write(std::string_view unique_id, std::string_view model, Dat
   w_->EndObject();
 }
 
-void ForecastJson::WriteRows(std::span<const ForecastRow> rows) {
+void ForecastJson::WriteBlock(const ForecastTable& table, const ForecastTable::Block& block) {
   w_->BeginObject();
   w_->Key("unique_id");
-  w_->String(rows.front().unique_id);
+  w_->String(table.series_ids()[block.series]);
   w_->Key("model");
-  w_->String(rows.front().model);
+  w_->String(table.models()[block.model]);
   w_->Key("ds");
   w_->BeginArray();
   std::string date;
-  for (const ForecastRow& r : rows) {
+  for (size_t r = block.begin; r < block.end; ++r) {
     date.clear();
-    AppendIsoDate(&date, r.ds, true);
+    AppendIsoDate(&date, table.ds(r), true);
     w_->Raw(date);
   }
   w_->EndArray();
   w_->Key("yhat");
-  w_->BeginArray();
-  for (const ForecastRow& r : rows) w_->Double(r.yhat);
-  w_->EndArray();
+  w_->DoubleArray(table.yhat_column().subspan(block.begin, block.size()));
   for (size_t l = 0; l < levels_.size(); ++l) {
     w_->Key(lo_keys_[l]);
-    w_->BeginArray();
-    for (const ForecastRow& r : rows) w_->Double(r.lo[l]);
-    w_->EndArray();
+    w_->DoubleArray(table.lo_column(l).subspan(block.begin, block.size()));
     w_->Key(hi_keys_[l]);
-    w_->BeginArray();
-    for (const ForecastRow& r : rows) w_->Double(r.hi[l]);
-    w_->EndArray();
+    w_->DoubleArray(table.hi_column(l).subspan(block.begin, block.size()));
   }
   w_->EndObject();
 }

@@ -2,9 +2,8 @@
 //   {"unique_id": "1", "model": "snaive", "ds": ["2012-11-02", ...], "yhat": [...],
 //    "lo80": [...], "hi80": [...], "lo95": [...], "hi95": [...]}
 // with ISO dates and null where a value is NaN (a model that gives no such interval). The
-// same numbers as eval::AppendForecastRows puts in a ForecastTable, written without building
-// the table's per-date rows (the stored-series path serves hundreds of thousands of series
-// per second).
+// same numbers as ForecastTable::AppendForecast puts in a table, written without building the
+// table (the stored-series path serves hundreds of thousands of series per second).
 #pragma once
 
 #include <span>
@@ -12,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "json_writer.h"
-#include "retailcast/date.h"
-#include "retailcast/forecast_table.h"
-#include "retailcast/model.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/forecast_table.h"
+#include "retailcast/core/json_writer.h"
+#include "retailcast/core/model.h"
 
 namespace retailcast::serve {
 
@@ -27,8 +26,8 @@ class ForecastJson {
   // One forecast of `horizon` periods after `last`. Requires fc.mean.size() == horizon.
   void Write(std::string_view unique_id, std::string_view model, Date last, const Frequency& freq,
              const Forecast& fc, int horizon);
-  // The rows of one (series, model) pair of a ForecastTable, in date order (non-empty).
-  void WriteRows(std::span<const ForecastRow> rows);
+  // One block (one series and model) of a table whose levels are the writer's.
+  void WriteBlock(const ForecastTable& table, const ForecastTable::Block& block);
 
  private:
   // The "ds" array for `horizon` dates after `last`, reused while consecutive forecasts share

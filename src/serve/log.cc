@@ -9,7 +9,7 @@
 #include <chrono>
 #include <exception>
 
-#include "json_writer.h"
+#include "retailcast/core/json_writer.h"
 
 namespace retailcast::serve {
 namespace {

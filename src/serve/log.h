@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 namespace spdlog {
 class logger;

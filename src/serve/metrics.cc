@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "json_writer.h"
+#include "retailcast/core/json_writer.h"
 
 namespace retailcast::serve {
 namespace {

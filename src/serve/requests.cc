@@ -7,10 +7,10 @@
 #include <limits>
 #include <set>
 
-#include "json_writer.h"
-#include "retailcast/csv.h"
-#include "retailcast/long_csv.h"
-#include "retailcast/model.h"
+#include "retailcast/core/json_writer.h"
+#include "retailcast/core/model.h"
+#include "retailcast/io/csv.h"
+#include "retailcast/io/long_csv.h"
 
 namespace retailcast::serve {
 namespace {

@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "retailcast/date.h"
-#include "retailcast/ingest_report.h"
-#include "retailcast/status.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/status.h"
+#include "retailcast/io/ingest_report.h"
 
 namespace retailcast::serve {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "retailcast/serve_keys.h"
+#include "retailcast/serve/api_keys.h"
 
 namespace retailcast::serve {
 

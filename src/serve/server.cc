@@ -27,7 +27,7 @@
 #include "errors.h"
 #include "http_connection.h"
 #include "log.h"
-#include "retailcast/serve.h"
+#include "retailcast/serve/serve.h"
 #include "service.h"
 
 namespace retailcast::serve {

@@ -13,10 +13,10 @@
 #include <optional>
 
 #include "forecast_json.h"
-#include "json_writer.h"
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/json_writer.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/forecast_engine.h"
 #include "retailcast_version.h"
 
 namespace retailcast::serve {
@@ -102,92 +102,36 @@ void WriteArtifact(JsonWriter& w, const store::ArtifactRecord& r,
   w.EndObject();
 }
 
-std::string ModelsJson(const ModelRegistry& registry) {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginObject();
-  w.Key("models");
-  w.BeginArray();
-  for (const ModelEntry& e : registry.entries()) {
-    w.BeginObject();
-    w.Key("name");
-    w.String(e.name);
-    w.Key("description");
-    w.String(e.description);
-    w.Key("params");
-    w.BeginArray();
-    for (const ParamDef& p : e.spec) {
-      w.BeginObject();
-      w.Key("name");
-      w.String(p.name);
-      w.Key("type");
-      w.String(ParamTypeName(p.type));
-      // The spec's text, as `retailcast models --json` prints it.
-      w.Key("default");
-      w.String(p.default_value);
-      if (p.type == ParamType::kInt || p.type == ParamType::kDouble) {
-        // The spec's defaults of +-1e300 mean "unbounded": left out.
-        if (p.min > -1e300) {
-          w.Key("min");
-          w.Double(p.min);
-        }
-        if (p.max < 1e300) {
-          w.Key("max");
-          w.Double(p.max);
-        }
-      }
-      if (!p.choices.empty()) {
-        w.Key("choices");
-        w.BeginArray();
-        for (const auto& c : p.choices) w.String(c);
-        w.EndArray();
-      }
-      w.Key("description");
-      w.String(p.description);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return out;
-}
-
-// Applies {label: {param: value}} overrides to the specs (over the values already set, e.g.
-// season_length), validated by each model's spec.
-Status ApplyParams(const Json& params, const ModelRegistry& registry,
-                   std::vector<eval::ModelSpec>* specs, Json* details) {
+// The {label: {param: value}} overrides of a posted request as text, as ParseParamsJson reads
+// JSON values: strings as they are, booleans true/false, numbers in full precision.
+Status ParamOverridesFromJson(const Json& params, std::vector<eval::ParamOverride>* out,
+                              Json* details) {
   for (auto it = params.begin(); it != params.end(); ++it) {
-    eval::ModelSpec* spec = nullptr;
-    for (auto& s : *specs) {
-      if (s.label == it.key()) spec = &s;
+    eval::ParamOverride o;
+    o.label = it.key();
+    for (auto p = it->begin(); p != it->end(); ++p) {
+      const Json& v = *p;
+      std::string text;
+      if (v.is_string()) {
+        text = v.get<std::string>();
+      } else if (v.is_boolean()) {
+        text = v.get<bool>() ? "true" : "false";
+      } else if (v.is_number_integer()) {
+        text = std::to_string(v.get<int64_t>());
+      } else if (v.is_number()) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
+        text = buf;
+      } else {
+        (*details)["field"] = "params." + it.key();
+        return Status::InvalidArgument(it.key() + ": parameter '" + p.key() +
+                                       "' must be a number, boolean or string");
+      }
+      o.values.emplace_back(p.key(), std::move(text));
     }
-    if (spec == nullptr) {
-      (*details)["field"] = "params." + it.key();
-      return Status::InvalidArgument("'params' names model '" + it.key() +
-                                     "', which is not in 'model'");
-    }
-    RETAILCAST_ASSIGN_OR_RETURN(const ModelEntry* entry, registry.Find(spec->name));
-    Json merged = Json::parse(spec->params.ToJson());
-    for (auto p = it->begin(); p != it->end(); ++p) merged[p.key()] = *p;
-    Result<ParamValues> values = ParseParamsJson(entry->spec, merged.dump(), spec->name);
-    if (!values.ok()) {
-      (*details)["field"] = "params." + it.key();
-      return values.status();
-    }
-    spec->params = std::move(values).value();
+    out->push_back(std::move(o));
   }
   return Status::Ok();
-}
-
-template <typename F>
-auto Guard(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("model threw an exception: ") + e.what());
-  }
 }
 
 }  // namespace
@@ -280,17 +224,17 @@ Result<std::unique_ptr<Service>> Service::Create(const ServerOptions& options, L
   Service* self = s.get();
   s->artifacts_ = std::make_unique<ArtifactServer>(
       *s->store_, s->registry_, options.artifact_names,
-      [self](const ServedSet&, const LoadedArtifact& changed, const std::string& message) {
+      [self](const ServedSet&, const ServedArtifact& changed, const std::string& message) {
         const auto& r = changed.record();
         self->artifact_version_->WithLabels({r.name}).Set(static_cast<double>(r.version));
         self->artifact_series_->WithLabels({r.name}).Set(
-            static_cast<double>(changed.series().size()));
+            static_cast<double>(changed.models().series().size()));
         self->artifact_switches_->WithLabels({r.name}).Inc();
         self->logs_->Event(LogLevel::kInfo, message,
                            {{"artifact", r.name}, {"version", r.version}, {"id", r.id}});
       },
       options.forecast_cache_bytes);
-  s->models_json_ = ModelsJson(s->registry_);
+  s->models_json_ = s->registry_.ToJson();
   RETAILCAST_RETURN_IF_ERROR(s->RefreshKeys());
   Status loaded = s->RefreshArtifacts();
   if (!loaded.ok()) {
@@ -510,7 +454,7 @@ ApiResponse Service::Ready() {
     w.Key("id");
     w.Int(a->record().id);
     w.Key("series");
-    w.Int(static_cast<int64_t>(a->series().size()));
+    w.Int(static_cast<int64_t>(a->models().series().size()));
     w.EndObject();
   }
   w.EndArray();
@@ -537,7 +481,7 @@ ApiResponse Service::Forecast(const ApiRequest& req) {
 ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   // The snapshot this request answers from, whatever is promoted meanwhile.
   const std::shared_ptr<const ServedSet> set = artifacts_->Current();
-  const LoadedArtifact* a = set->Find(r.artifact);
+  const ServedArtifact* a = set->Find(r.artifact);
   if (a == nullptr) {
     std::vector<std::string> names;
     for (const auto& x : set->artifacts) names.push_back(x->record().name);
@@ -556,7 +500,8 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
                                         "' is not served (served: " + Join(names) + ")"),
                        {{"field", "artifact"}, {"served", names}});
   }
-  const auto& models = a->models();
+  const eval::LoadedModelSet& loaded = a->models();
+  const auto& models = loaded.models();
   std::vector<size_t> chosen;
   if (r.models.empty()) {
     for (size_t j = 0; j < models.size(); ++j) chosen.push_back(j);
@@ -581,7 +526,7 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   Json unknown = Json::array();
   size_t unknown_count = 0;
   for (const std::string& id : r.series) {
-    std::optional<size_t> i = a->Find(id);
+    std::optional<size_t> i = loaded.Find(id);
     if (i) {
       rows.push_back(*i);
     } else if (unknown_count++ < 20) {
@@ -629,8 +574,9 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   JsonWriter one_writer(&one);
   std::optional<ForecastJson> one_json;  // made at the first miss (it formats the level keys)
   size_t hits = 0;
+  std::optional<ThreadPool> pool;
   for (size_t i : rows) {
-    const LoadedArtifact::Series& s = a->series()[i];
+    const eval::LoadedModelSet::Series& s = loaded.series()[i];
     for (size_t c = 0; c < chosen.size(); ++c) {
       const size_t j = chosen[c];
       if (a->WriteCached(i, j, r.horizon, r.levels, &w)) {
@@ -638,25 +584,15 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
         served[c] += 1;
         continue;
       }
-      const FittedModel* fitted = a->fitted(i, j);
-      if (fitted == nullptr) {
-        failures.push_back({i, j, a->fit_status(i, j)});
-        continue;
-      }
-      Result<retailcast::Forecast> fc = Guard([&] { return fitted->Predict(request); });
+      if (!pool) pool.emplace(1);  // a global model predicts on this request's thread
+      Result<retailcast::Forecast> fc = eval::PredictOne(loaded, i, j, request, *pool);
       if (!fc.ok()) {
         failures.push_back({i, j, fc.status()});
         continue;
       }
-      if (fc->mean.size() != static_cast<size_t>(r.horizon)) {
-        failures.push_back({i, j,
-                            Status::Internal("model returned " + std::to_string(fc->mean.size()) +
-                                             " points for horizon " + std::to_string(r.horizon))});
-        continue;
-      }
       one.clear();
       if (!one_json) one_json.emplace(&one_writer, r.levels);
-      one_json->Write(s.unique_id, models[j].spec.label, s.last, s.freq, *fc, r.horizon);
+      one_json->Write(s.unique_id, models[j].spec.label, s.last_date, s.freq, *fc, r.horizon);
       w.Raw(one);
       a->Remember(i, j, r.horizon, r.levels, one);
       served[c] += 1;
@@ -668,7 +604,7 @@ ApiResponse Service::ForecastStored(const ForecastRequest& r) {
   for (const Failure& f : failures) {
     w.BeginObject();
     w.Key("unique_id");
-    w.String(a->series()[f.series].unique_id);
+    w.String(loaded.series()[f.series].unique_id);
     w.Key("model");
     w.String(models[f.model].spec.label);
     w.Key("code");
@@ -696,8 +632,15 @@ ApiResponse Service::ForecastPosted(ForecastRequest& r) {
   Result<std::vector<eval::ModelSpec>> specs =
       eval::MakeModelSpecs(registry_, Join(r.models, ","), r.season);
   if (!specs.ok()) return StatusReply(specs.status(), {{"field", "model"}});
-  Status applied = ApplyParams(r.params, registry_, &*specs, &details);
-  if (!applied.ok()) return StatusReply(applied, std::move(details));
+  std::vector<eval::ParamOverride> overrides;
+  Status parsed = ParamOverridesFromJson(r.params, &overrides, &details);
+  if (!parsed.ok()) return StatusReply(parsed, std::move(details));
+  size_t failed = 0;
+  Status applied =
+      eval::ApplyParamOverrides(registry_, overrides, &*specs, {"'params'", "'model'"}, &failed);
+  if (!applied.ok()) {
+    return StatusReply(applied, {{"field", "params." + overrides[failed].label}});
+  }
   Result<std::vector<eval::ModelInstance>> models = eval::InstantiateModels(registry_, *specs);
   if (!models.ok()) return StatusReply(models.status(), {{"field", "model"}});
   std::optional<Frequency> freq;
@@ -719,20 +662,14 @@ ApiResponse Service::ForecastPosted(ForecastRequest& r) {
   std::string out;
   JsonWriter w(&out);
   ForecastJson fj(&w, r.levels);
-  std::unordered_map<std::string_view, double> served;
+  const ForecastTable& table = run->table;
+  std::vector<double> served(table.models().size(), 0);
   w.BeginObject();
   w.Key("forecasts");
   w.BeginArray();
-  const std::vector<ForecastRow>& rows = run->table.rows;
-  for (size_t b = 0; b < rows.size();) {
-    size_t e = b + 1;
-    while (e < rows.size() && rows[e].unique_id == rows[b].unique_id &&
-           rows[e].model == rows[b].model) {
-      ++e;
-    }
-    fj.WriteRows(std::span<const ForecastRow>(rows).subspan(b, e - b));
-    served[rows[b].model] += 1;
-    b = e;
+  for (const ForecastTable::Block& block : table.blocks()) {
+    fj.WriteBlock(table, block);
+    served[block.model] += 1;
   }
   w.EndArray();
   w.Key("errors");
@@ -755,7 +692,9 @@ ApiResponse Service::ForecastPosted(ForecastRequest& r) {
   for (const std::string& warning : loaded->report.warnings) w.String(warning);
   w.EndArray();
   w.EndObject();
-  for (const auto& [model, n] : served) forecasts_->WithLabels({"posted", model}).Inc(n);
+  for (size_t m = 0; m < served.size(); ++m) {
+    forecasts_->WithLabels({"posted", table.models()[m]}).Inc(served[m]);
+  }
   if (!run->errors.empty()) {
     forecast_errors_->WithLabels({"posted"}).Inc(static_cast<double>(run->errors.size()));
   }
@@ -899,7 +838,7 @@ ApiResponse Service::ListArtifacts() {
   w.Key("artifacts");
   w.BeginArray();
   for (const auto& r : *records) {
-    const LoadedArtifact* served = set->Find(r.name);
+    const ServedArtifact* served = set->Find(r.name);
     WriteArtifact(w, r, served != nullptr && served->record().id == r.id);
   }
   w.EndArray();

@@ -24,9 +24,9 @@
 #include "metrics.h"
 #include "rate_limiter.h"
 #include "requests.h"
-#include "retailcast/registry.h"
-#include "retailcast/serve.h"
-#include "retailcast/store.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/serve/serve.h"
+#include "retailcast/store/store.h"
 #include "routes.h"
 
 namespace retailcast::serve {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "requests.h"
-#include "retailcast/model.h"
+#include "retailcast/core/model.h"
 
 namespace retailcast::serve {
 namespace {

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "clock.h"
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "sqlite_db.h"
 
 namespace retailcast::store {

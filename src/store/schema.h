@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 #include "sqlite_db.h"
 
 namespace retailcast::store::internal {

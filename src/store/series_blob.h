@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "retailcast/date.h"
-#include "retailcast/status.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/status.h"
 
 namespace retailcast::store::internal {
 

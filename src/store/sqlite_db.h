@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "retailcast/status.h"
+#include "retailcast/core/status.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

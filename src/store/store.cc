@@ -1,6 +1,6 @@
 // Store: opening, datasets, ingest and load. Runs, artifacts and forecasts are in
 // store_records.cc.
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 
 #include <unistd.h>
 

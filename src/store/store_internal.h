@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "retailcast/date.h"
-#include "retailcast/status.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/status.h"
 #include "sqlite_db.h"
 
 namespace retailcast::store::internal {

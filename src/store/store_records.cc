@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "clock.h"
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "series_blob.h"
 #include "sqlite_db.h"
 #include "store_internal.h"
@@ -277,17 +277,7 @@ Status Store::Promote(int64_t id) {
 }
 
 Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
-  const size_t levels = table.levels.size();
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    const ForecastRow& row = table.rows[r];
-    if (row.lo.size() != levels || row.hi.size() != levels) {
-      return Status::InvalidArgument("forecast row " + std::to_string(r) + " (series '" +
-                                     row.unique_id + "', " + row.ds.ToString() + ", model '" +
-                                     row.model + "') has " + std::to_string(row.lo.size()) +
-                                     " lower and " + std::to_string(row.hi.size()) +
-                                     " upper bounds for " + std::to_string(levels) + " levels");
-    }
-  }
+  const size_t levels = table.levels().size();
   std::lock_guard lock(mu_);
   Connection& db = *db_;
   RETAILCAST_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, Transaction::Kind::kWrite));
@@ -302,7 +292,7 @@ Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
                               Statement::Prepare(db,
                                                  "INSERT INTO forecast_sets(run_id, levels, "
                                                  "created_at) VALUES(?, ?, ?)"));
-  auto level_bytes = internal::LittleEndianBytes(table.levels, &scratch);
+  auto level_bytes = internal::LittleEndianBytes(table.levels(), &scratch);
   const std::string now = internal::NowIsoUtc();
   set.BindInt(1, run_id)
       .BindBlob(2, level_bytes.data(), level_bytes.size(), /*copy=*/true)
@@ -313,20 +303,24 @@ Status Store::SaveForecasts(int64_t run_id, const ForecastTable& table) {
       Statement::Prepare(db,
                          "INSERT INTO forecasts(run_id, unique_id, ds, model, yhat, lo, hi) "
                          "VALUES(?, ?, ?, ?, ?, ?, ?)"));
-  std::vector<double> scratch_hi;
-  for (const ForecastRow& row : table.rows) {
-    auto lo = internal::LittleEndianBytes(row.lo, &scratch);
-    auto hi = internal::LittleEndianBytes(row.hi, &scratch_hi);
+  std::vector<double> lo(levels), hi(levels), scratch_hi;
+  for (size_t r = 0; r < table.size(); ++r) {
+    for (size_t l = 0; l < levels; ++l) {
+      lo[l] = table.lo(l, r);
+      hi[l] = table.hi(l, r);
+    }
+    auto lo_bytes = internal::LittleEndianBytes(lo, &scratch);
+    auto hi_bytes = internal::LittleEndianBytes(hi, &scratch_hi);
     insert.BindInt(1, run_id)
-        .BindText(2, row.unique_id)
-        .BindInt(3, row.ds.days)
-        .BindText(4, row.model)
-        .BindBlob(6, lo.data(), lo.size())
-        .BindBlob(7, hi.data(), hi.size());
-    if (std::isnan(row.yhat)) {
+        .BindText(2, table.unique_id(r))
+        .BindInt(3, table.ds(r).days)
+        .BindText(4, table.model(r))
+        .BindBlob(6, lo_bytes.data(), lo_bytes.size())
+        .BindBlob(7, hi_bytes.data(), hi_bytes.size());
+    if (std::isnan(table.yhat(r))) {
       insert.BindNull(5);
     } else {
-      insert.BindDouble(5, row.yhat);
+      insert.BindDouble(5, table.yhat(r));
     }
     RETAILCAST_RETURN_IF_ERROR(insert.Run());
   }
@@ -345,11 +339,12 @@ Result<ForecastTable> Store::LoadForecasts(int64_t run_id) {
   if (!found) {
     return Status::NotFound("run " + std::to_string(run_id) + " has no saved forecasts");
   }
-  ForecastTable table;
   std::span<const std::byte> level_blob = set.ColumnBlob(0);
   RETAILCAST_ASSIGN_OR_RETURN(
-      table.levels, DecodeDoubles(level_blob, level_blob.size() / sizeof(double), "levels blob"));
-  const size_t levels = table.levels.size();
+      std::vector<double> level_values,
+      DecodeDoubles(level_blob, level_blob.size() / sizeof(double), "levels blob"));
+  const size_t levels = level_values.size();
+  ForecastTable table(std::move(level_values));
   RETAILCAST_ASSIGN_OR_RETURN(Statement rows,
                               Statement::Prepare(db,
                                                  "SELECT unique_id, ds, model, yhat, lo, hi FROM "
@@ -358,16 +353,12 @@ Result<ForecastTable> Store::LoadForecasts(int64_t run_id) {
   while (true) {
     RETAILCAST_ASSIGN_OR_RETURN(bool row, rows.Step());
     if (!row) break;
-    ForecastRow r;
-    r.unique_id = rows.ColumnText(0);
-    r.ds = Date{static_cast<int32_t>(rows.ColumnInt(1))};
-    r.model = rows.ColumnText(2);
-    r.yhat = rows.ColumnDouble(3);
-    RETAILCAST_ASSIGN_OR_RETURN(r.lo,
+    RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> lo,
                                 DecodeDoubles(rows.ColumnBlob(4), levels, "forecast lo blob"));
-    RETAILCAST_ASSIGN_OR_RETURN(r.hi,
+    RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> hi,
                                 DecodeDoubles(rows.ColumnBlob(5), levels, "forecast hi blob"));
-    table.rows.push_back(std::move(r));
+    table.AppendRow(rows.ColumnText(0), rows.ColumnText(2),
+                    Date{static_cast<int32_t>(rows.ColumnInt(1))}, rows.ColumnDouble(3), lo, hi);
   }
   RETAILCAST_RETURN_IF_ERROR(txn.Commit());
   return table;

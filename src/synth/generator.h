@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/rng.h"
-#include "retailcast/synth.h"
+#include "retailcast/core/rng.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::synth::internal {
 

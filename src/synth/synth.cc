@@ -3,8 +3,8 @@
 #include <string>
 
 #include "generator.h"
-#include "retailcast/synth.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::synth {
 namespace {

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "generator.h"
-#include "retailcast/atomic_file.h"
-#include "retailcast/synth.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::synth {
 namespace {

@@ -84,9 +84,10 @@ TEST_F(CliTest, ModelsJsonParsesAndMatchesTheTable) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
-  ASSERT_TRUE(j.is_array());
+  // The document GET /v1/models returns.
+  ASSERT_TRUE(j.is_object() && j.contains("models") && j["models"].is_array()) << r.out;
   std::map<std::string, nlohmann::json> by_name;
-  for (const auto& m : j) {
+  for (const auto& m : j["models"]) {
     ASSERT_TRUE(m.contains("name") && m.contains("description") && m.contains("params")) << m;
     EXPECT_FALSE(m["description"].get<std::string>().empty()) << m;
     by_name[m["name"].get<std::string>()] = m;

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_test_util.h"
-#include "retailcast/date.h"
+#include "retailcast/core/date.h"
 
 namespace retailcast::cli_test {
 namespace {

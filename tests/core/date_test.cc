@@ -1,10 +1,10 @@
-#include "retailcast/date.h"
+#include "retailcast/core/date.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "retailcast/time_index.h"
+#include "retailcast/core/time_index.h"
 
 namespace retailcast {
 namespace {

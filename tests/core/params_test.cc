@@ -1,4 +1,4 @@
-#include "retailcast/params.h"
+#include "retailcast/core/params.h"
 
 #include <gtest/gtest.h>
 

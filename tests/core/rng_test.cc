@@ -1,4 +1,4 @@
-#include "retailcast/rng.h"
+#include "retailcast/core/rng.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "retailcast/thread_pool.h"
+#include "retailcast/core/thread_pool.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "retailcast/backtest.h"
+#include "retailcast/eval/backtest.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

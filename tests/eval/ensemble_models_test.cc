@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "eval/ensemble_models.h"
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
-#include "retailcast/serialize.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/serialize.h"
+#include "retailcast/eval/backtest.h"
+#include "retailcast/models/combinations.h"
 
 namespace retailcast::eval {
 namespace {
@@ -18,13 +18,13 @@ namespace {
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 Result<std::unique_ptr<Estimator>> Combo(const KeyValues& kv) {
-  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(ComboSpec(), kv, "model 'combo'"));
-  return MakeCombo(p, BuiltinRegistry());
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(models::ComboSpec(), kv, "model 'combo'"));
+  return models::MakeCombo(p, BuiltinRegistry());
 }
 
 Result<std::unique_ptr<Estimator>> Auto(const KeyValues& kv) {
-  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(AutoSpec(), kv, "model 'auto'"));
-  return MakeAuto(p, BuiltinRegistry());
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(models::AutoSpec(), kv, "model 'auto'"));
+  return models::MakeAuto(p, BuiltinRegistry());
 }
 
 SeriesView Monthly(const std::vector<double>& y, std::string_view id = "s") {

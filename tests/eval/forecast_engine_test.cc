@@ -1,5 +1,5 @@
-#include "retailcast/forecast_engine.h"
-#include "retailcast/catalog.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/catalog/catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -40,9 +40,9 @@ TEST(ForecastEngineTest, RowsInSeriesModelDateOrderWithDates) {
   opt.request = {3, {80, 95}};
   auto run = ForecastPanel(p, TwoModels(), opt, pool);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  EXPECT_EQ(run->table.levels, (std::vector<double>{80, 95}));
-  ASSERT_EQ(run->table.rows.size(), 2u * 2u * 3u);  // bad_one fails for both models
-  const auto& r = run->table.rows;
+  EXPECT_EQ(run->table.levels(), (std::vector<double>{80, 95}));
+  ASSERT_EQ(run->table.size(), 2u * 2u * 3u);  // bad_one fails for both models
+  const auto r = run->table.rows();
   EXPECT_EQ(r[0].unique_id, "a");
   EXPECT_EQ(r[0].model, "flat");
   EXPECT_EQ(r[0].ds, Date::FromYmd(2020, 5, 1));
@@ -51,8 +51,8 @@ TEST(ForecastEngineTest, RowsInSeriesModelDateOrderWithDates) {
   EXPECT_EQ(r[3].model, "up");
   EXPECT_EQ(r[3].yhat, 5);
   EXPECT_EQ(r[5].yhat, 7);
-  EXPECT_DOUBLE_EQ(r[3].lo[0], 5 - 1.6);
-  EXPECT_DOUBLE_EQ(r[3].hi[1], 5 + 1.9);
+  EXPECT_DOUBLE_EQ(r[3].lo(0), 5 - 1.6);
+  EXPECT_DOUBLE_EQ(r[3].hi(1), 5 + 1.9);
   // Series b ends 2020-01-01 (its last value is NaN but still part of the series).
   EXPECT_EQ(r[6].unique_id, "b");
   EXPECT_EQ(r[6].ds, Date::FromYmd(2020, 2, 1));
@@ -78,10 +78,10 @@ TEST(ForecastEngineTest, ErrorsNameTheSeriesAndModelOnce) {
   ThreadPool pool(1);
   ForecastOptions opt;
   opt.request = {2, {}};
+  // The only pair fails, so the run fails with its error.
   auto run = ForecastPanel(p, *models, opt, pool);
-  ASSERT_TRUE(run.ok());
-  ASSERT_EQ(run->errors.size(), 1u);
-  const std::string& message = run->errors[0].status.message();
+  ASSERT_FALSE(run.ok());
+  const std::string& message = run.status().message();
   const size_t first = message.find("series 'lonely'");
   ASSERT_NE(first, std::string::npos) << message;
   EXPECT_EQ(message.find("series 'lonely'", first + 1), std::string::npos) << message;
@@ -132,14 +132,14 @@ TEST(ForecastEngineTest, SameResultOnOneAndTwoThreadsAndProgressCounts) {
   EXPECT_EQ(total_seen, 100u);
   auto r2 = ForecastPanel(p, TwoModels(), opt, two);
   ASSERT_TRUE(r1.ok() && r2.ok());
-  ASSERT_EQ(r1->table.rows.size(), r2->table.rows.size());
-  for (size_t k = 0; k < r1->table.rows.size(); ++k) {
-    const auto &x = r1->table.rows[k], &y = r2->table.rows[k];
+  ASSERT_EQ(r1->table.size(), r2->table.size());
+  for (size_t k = 0; k < r1->table.size(); ++k) {
+    const auto &x = r1->table.rows()[k], &y = r2->table.rows()[k];
     EXPECT_EQ(x.unique_id, y.unique_id);
     EXPECT_EQ(x.ds, y.ds);
     EXPECT_EQ(x.model, y.model);
     EXPECT_EQ(x.yhat, y.yhat);
-    EXPECT_EQ(x.lo, y.lo);
+    EXPECT_EQ(x.lo(0), y.lo(0));
   }
 }
 
@@ -162,37 +162,71 @@ TEST(ForecastEngineTest, BadRequestsAndModels) {
 
 TEST(ForecastEngineTest, EmptySeriesIsReportedNotDropped) {
   Panel p(Frequency::Daily());
+  const double y[] = {1, 2, 3};
+  p.AddSeries("empty", Date::FromYmd(2022, 1, 1), std::span<const double>());
+  p.AddSeries("full", Date::FromYmd(2022, 1, 1), y);
+  ThreadPool pool(1);
+  ForecastOptions opt;
+  opt.request = {2, {}};
+  auto run = ForecastPanel(p, TwoModels(), opt, pool);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->table.size(), 2u * 2u);
+  ASSERT_EQ(run->errors.size(), 2u);
+  EXPECT_EQ(run->errors[0].unique_id, "empty");
+}
+
+TEST(ForecastEngineTest, ARunWhereEveryPairFailsFails) {
+  Panel p(Frequency::Daily());
   p.AddSeries("empty", Date::FromYmd(2022, 1, 1), std::span<const double>());
   ThreadPool pool(1);
   ForecastOptions opt;
   opt.request = {2, {}};
   auto run = ForecastPanel(p, TwoModels(), opt, pool);
-  ASSERT_TRUE(run.ok());
-  EXPECT_TRUE(run->table.rows.empty());
-  ASSERT_EQ(run->errors.size(), 2u);
-  EXPECT_EQ(run->errors[0].unique_id, "empty");
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().code(), StatusCode::kDataError);
+  EXPECT_NE(run.status().message().find("no (series, model) pair could be forecast (2 failed)"),
+            std::string::npos)
+      << run.status().message();
+  EXPECT_NE(run.status().message().find("series 'empty'"), std::string::npos);
 }
 
-TEST(ForecastEngineTest, MissingIntervalLevelsAreNaN) {
+TEST(ForecastTableTest, MissingIntervalLevelsAreNaN) {
   Forecast f;
   f.mean = {1, 2};
   f.levels = {80};
   f.lower = {{0, 1}};
   f.upper = {{2, 3}};
-  std::vector<ForecastRow> rows;
-  PredictRequest req{2, {80, 95}};
-  ASSERT_TRUE(
-      AppendForecastRows("s", Date::FromYmd(2020, 1, 31), Frequency::Monthly(), "m", f, req, &rows)
-          .ok());
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].ds, Date::FromYmd(2020, 2, 29));  // month end clamps
-  EXPECT_EQ(rows[1].lo[0], 1);
-  EXPECT_TRUE(std::isnan(rows[1].lo[1]));
-  req.horizon = 3;
-  EXPECT_EQ(
-      AppendForecastRows("s", Date::FromYmd(2020, 1, 1), Frequency::Monthly(), "m", f, req, &rows)
-          .code(),
-      StatusCode::kInvalidArgument);
+  ForecastTable t({80, 95});
+  t.AppendForecast("s", "m", Date::FromYmd(2020, 1, 31), Frequency::Monthly(), f);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.ds(0), Date::FromYmd(2020, 2, 29));  // month end clamps
+  EXPECT_EQ(t.lo(0, 1), 1);
+  EXPECT_TRUE(std::isnan(t.lo(1, 1)));
+  EXPECT_TRUE(std::isnan(t.hi(1, 0)));
+}
+
+TEST(ForecastTableTest, InternsStringsAndGroupsBlocks) {
+  Forecast f;
+  f.mean = {1, 2, 3};
+  ForecastTable t;
+  t.AppendForecast("a", "naive", Date::FromYmd(2020, 1, 1), Frequency::Daily(), f);
+  t.AppendForecast("a", "snaive", Date::FromYmd(2020, 1, 1), Frequency::Daily(), f);
+  t.AppendForecast("b", "naive", Date::FromYmd(2020, 1, 1), Frequency::Daily(), f);
+  EXPECT_EQ(t.series_ids(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(t.models(), (std::vector<std::string>{"naive", "snaive"}));
+  ASSERT_EQ(t.blocks().size(), 3u);
+  EXPECT_EQ(t.blocks()[2].series, 1u);
+  EXPECT_EQ(t.blocks()[2].model, 0u);
+  EXPECT_EQ(t.blocks()[2].begin, 6u);
+  EXPECT_EQ(t.blocks()[2].end, 9u);
+  EXPECT_EQ(t.model(4), "snaive");
+  ForecastTable copy;
+  copy.AppendBlocks(t, 1, 3);
+  ASSERT_EQ(copy.size(), 6u);
+  EXPECT_EQ(copy.unique_id(0), "a");
+  EXPECT_EQ(copy.model(0), "snaive");
+  EXPECT_EQ(copy.unique_id(5), "b");
+  EXPECT_EQ(copy.blocks().size(), 2u);
 }
 
 TEST(MakeModelSpecsTest, SetsSeasonLengthWhereTheSpecHasIt) {
@@ -239,10 +273,10 @@ TEST(ForecastEngineTest, BuiltinBaselinesRunOnAPanel) {
   auto run = ForecastPanel(p, *models, opt, pool);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_TRUE(run->errors.empty());
-  ASSERT_EQ(run->table.rows.size(), 5u * 12u);
-  EXPECT_EQ(run->table.rows[0].yhat, y.back());  // naive
-  EXPECT_EQ(run->table.rows[12].yhat, y[24]);    // snaive, one year back
-  EXPECT_EQ(run->table.rows[12].ds, Date::FromYmd(2021, 1, 1));
+  ASSERT_EQ(run->table.size(), 5u * 12u);
+  EXPECT_EQ(run->table.rows()[0].yhat, y.back());  // naive
+  EXPECT_EQ(run->table.rows()[12].yhat, y[24]);    // snaive, one year back
+  EXPECT_EQ(run->table.rows()[12].ds, Date::FromYmd(2021, 1, 1));
 }
 
 }  // namespace

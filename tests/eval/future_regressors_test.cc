@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/backtest.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/model_set.h"
+#include "retailcast/eval/backtest.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/eval/model_set.h"
 #include "test_models.h"
 
 namespace retailcast::eval {
@@ -77,19 +77,21 @@ TEST(FutureRegressorsTest, EngineGivesEachSeriesItsFutureValues) {
   opt.future = &future;
   auto run = ForecastPanel(train, Regressing(), opt, pool);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  ASSERT_EQ(run->table.rows.size(), 3u);  // "a" only
-  EXPECT_EQ(run->table.rows[0].yhat, 6 + 100);
-  EXPECT_EQ(run->table.rows[2].yhat, 6 + 300);
+  ASSERT_EQ(run->table.size(), 3u);  // "a" only
+  EXPECT_EQ(run->table.rows()[0].yhat, 6 + 100);
+  EXPECT_EQ(run->table.rows()[2].yhat, 6 + 300);
   // "b" has no future prices: its error names the regressor and its first missing date.
   ASSERT_EQ(run->errors.size(), 1u);
   EXPECT_EQ(run->errors[0].unique_id, "b");
   EXPECT_NE(run->errors[0].status.message().find("2024-01-26"), std::string::npos)
       << run->errors[0].status.ToString();
-  // Without a future panel the model says what it lacks.
+  // Without a future panel the model says what it lacks, and with no forecast at all the run
+  // fails.
   opt.future = nullptr;
   auto bare = ForecastPanel(train, Regressing(), opt, pool);
-  ASSERT_TRUE(bare.ok());
-  EXPECT_EQ(bare->errors.size(), 2u);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_NE(bare.status().message().find("(2 failed)"), std::string::npos)
+      << bare.status().ToString();
 }
 
 TEST(FutureRegressorsTest, ModelSetForecastsUseTheFuturePanel) {
@@ -101,10 +103,12 @@ TEST(FutureRegressorsTest, ModelSetForecastsUseTheFuturePanel) {
   ForecastOptions opt;
   opt.request = {2, {}};
   opt.future = &future;
-  auto run = Predict(*set, opt, pool);
+  auto loaded = LoadedModelSet::Load(set->Serialize(), TestRegistry());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto run = Predict(*loaded, opt, pool);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  ASSERT_EQ(run->table.rows.size(), 2u);
-  EXPECT_EQ(run->table.rows[1].yhat, 6 + 200);
+  ASSERT_EQ(run->table.size(), 2u);
+  EXPECT_EQ(run->table.rows()[1].yhat, 6 + 200);
 }
 
 TEST(FutureRegressorsTest, BacktestUsesTheActualExogenousValuesOfEachTestWindow) {

@@ -7,10 +7,10 @@
 #include <cstring>
 #include <vector>
 
-#include "retailcast/backtest.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/global_model.h"
-#include "retailcast/model_set.h"
+#include "retailcast/core/global_model.h"
+#include "retailcast/eval/backtest.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/eval/model_set.h"
 #include "test_models.h"
 
 namespace retailcast::eval {
@@ -59,7 +59,7 @@ TEST(GlobalEngineTest, ForecastPanelFitsTheGlobalModelOnceOnThePanel) {
   EXPECT_EQ(PooledDriftFitCount() - fits, 1);
   // Pooled drift: the differences of a (1, 1, 1) and b (2); bad_x is left out.
   const double drift = 5.0 / 4.0;
-  const auto& r = run->table.rows;
+  const auto r = run->table.rows();
   ASSERT_EQ(r.size(), 8u);
   EXPECT_EQ(r[0].model, "flat");
   EXPECT_EQ(r[0].yhat, 4);
@@ -68,7 +68,7 @@ TEST(GlobalEngineTest, ForecastPanelFitsTheGlobalModelOnceOnThePanel) {
   EXPECT_EQ(r[2].ds, Date::FromYmd(2020, 5, 1));
   EXPECT_DOUBLE_EQ(r[2].yhat, 4 + drift);
   EXPECT_DOUBLE_EQ(r[3].yhat, 4 + 2 * drift);
-  EXPECT_DOUBLE_EQ(r[3].lo[0], 4 + 2 * drift - 1.6);
+  EXPECT_DOUBLE_EQ(r[3].lo(0), 4 + 2 * drift - 1.6);
   EXPECT_EQ(r[6].unique_id, "b");
   EXPECT_EQ(r[6].model, "pool");
   EXPECT_DOUBLE_EQ(r[6].yhat, 12 + drift);
@@ -90,10 +90,10 @@ TEST(GlobalEngineTest, SameRowsOnOneAndTwoThreadsAndFailModeOrder) {
   auto a = ForecastPanel(p, LocalAndGlobal(), opt, one);
   auto b = ForecastPanel(p, LocalAndGlobal(), opt, two);
   ASSERT_TRUE(a.ok() && b.ok());
-  ASSERT_EQ(a->table.rows.size(), b->table.rows.size());
-  for (size_t k = 0; k < a->table.rows.size(); ++k) {
-    EXPECT_EQ(a->table.rows[k].yhat, b->table.rows[k].yhat);
-    EXPECT_EQ(a->table.rows[k].hi, b->table.rows[k].hi);
+  ASSERT_EQ(a->table.size(), b->table.size());
+  for (size_t k = 0; k < a->table.size(); ++k) {
+    EXPECT_EQ(a->table.rows()[k].yhat, b->table.rows()[k].yhat);
+    EXPECT_EQ(a->table.rows()[k].hi(0), b->table.rows()[k].hi(0));
   }
   opt.on_error = OnModelError::kFail;
   auto failed = ForecastPanel(p, LocalAndGlobal(), opt, two);
@@ -112,13 +112,19 @@ TEST(GlobalEngineTest, AFailedGlobalFitIsReportedForEverySeries) {
   opt.request = {2, {}};
   auto models = InstantiateModels(TestRegistry(), {PooledDriftSpec("pool", "")});
   ASSERT_TRUE(models.ok());
+  // Nothing is forecast, so the run fails, counting every series' error.
   auto run = ForecastPanel(p, *models, opt, pool);
-  ASSERT_TRUE(run.ok());
-  EXPECT_TRUE(run->table.rows.empty());
-  ASSERT_EQ(run->errors.size(), 2u);
-  EXPECT_EQ(run->errors[1].status.code(), StatusCode::kDataError);
-  EXPECT_NE(run->errors[1].status.message().find("no series has an observation"),
-            std::string::npos);
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().code(), StatusCode::kDataError);
+  EXPECT_NE(run.status().message().find("(2 failed)"), std::string::npos)
+      << run.status().ToString();
+  EXPECT_NE(run.status().message().find("no series has an observation"), std::string::npos);
+  // A trained set keeps the error for every series.
+  auto set = Train(p, *models, TrainOptions{}, pool);
+  ASSERT_TRUE(set.ok());
+  for (const auto& s : set->series()) {
+    EXPECT_NE(s.status[0].message().find("no series has an observation"), std::string::npos);
+  }
 }
 
 TEST(GlobalEngineTest, FutureRegressorsReachTheGlobalModel) {
@@ -138,9 +144,9 @@ TEST(GlobalEngineTest, FutureRegressorsReachTheGlobalModel) {
   ASSERT_TRUE(models.ok());
   auto run = ForecastPanel(p, *models, opt, pool);
   ASSERT_TRUE(run.ok());
-  ASSERT_EQ(run->table.rows.size(), 2u);
-  EXPECT_DOUBLE_EQ(run->table.rows[0].yhat, 3 + 1 + 10);
-  EXPECT_DOUBLE_EQ(run->table.rows[1].yhat, 3 + 2 + 20);
+  ASSERT_EQ(run->table.size(), 2u);
+  EXPECT_DOUBLE_EQ(run->table.rows()[0].yhat, 3 + 1 + 10);
+  EXPECT_DOUBLE_EQ(run->table.rows()[1].yhat, 3 + 2 + 20);
   // b has no future values: an error naming the regressor, for b only.
   ASSERT_EQ(run->errors.size(), 1u);
   EXPECT_EQ(run->errors[0].unique_id, "b");
@@ -254,15 +260,18 @@ TEST(GlobalModelSetTest, TrainSaveLoadPredictEqualsTheEngine) {
   EXPECT_EQ(loaded->Serialize(), bytes);
   ForecastOptions opt;
   opt.request = {3, {80}};
-  auto from_set = Predict(*loaded, opt, pool);
+  auto ready = LoadedModelSet::Load(bytes, TestRegistry());
+  ASSERT_TRUE(ready.ok()) << ready.status().ToString();
+  ASSERT_NE(ready->global(1), nullptr);
+  auto from_set = Predict(*ready, opt, pool);
   auto direct = ForecastPanel(p, LocalAndGlobal(), opt, pool);
   ASSERT_TRUE(from_set.ok() && direct.ok());
-  ASSERT_EQ(from_set->table.rows.size(), direct->table.rows.size());
-  for (size_t k = 0; k < direct->table.rows.size(); ++k) {
-    EXPECT_EQ(from_set->table.rows[k].unique_id, direct->table.rows[k].unique_id);
-    EXPECT_EQ(from_set->table.rows[k].model, direct->table.rows[k].model);
-    EXPECT_EQ(
-        std::memcmp(&from_set->table.rows[k].yhat, &direct->table.rows[k].yhat, sizeof(double)), 0);
+  ASSERT_EQ(from_set->table.size(), direct->table.size());
+  for (size_t k = 0; k < direct->table.size(); ++k) {
+    EXPECT_EQ(from_set->table.rows()[k].unique_id, direct->table.rows()[k].unique_id);
+    EXPECT_EQ(from_set->table.rows()[k].model, direct->table.rows()[k].model);
+    const double x = from_set->table.yhat(k), y = direct->table.yhat(k);
+    EXPECT_EQ(std::memcmp(&x, &y, sizeof(double)), 0);
   }
   EXPECT_EQ(from_set->errors.size(), direct->errors.size());
 }

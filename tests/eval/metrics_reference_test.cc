@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/metrics.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/eval/metrics.h"
 
 namespace retailcast::eval {
 namespace {
@@ -276,7 +276,7 @@ TEST(MetricsReferenceTest, WalmartSnaiveEqualsMetricsPy) {
   auto run = ForecastPanel(train, *models, opt, pool);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   ASSERT_TRUE(run->errors.empty());
-  ASSERT_EQ(run->table.rows.size(), 45u * h);
+  ASSERT_EQ(run->table.size(), 45u * h);
   std::vector<RefForecast> fcs;
   for (size_t i = 0; i < data.size(); ++i) {
     RefForecast f{data[i].id, "snaive", {}};
@@ -284,14 +284,14 @@ TEST(MetricsReferenceTest, WalmartSnaiveEqualsMetricsPy) {
     f.fc.lower.resize(2);
     f.fc.upper.resize(2);
     for (int t = 0; t < h; ++t) {
-      const ForecastRow& row = run->table.rows[i * h + static_cast<size_t>(t)];
+      const auto row = run->table.rows()[i * h + static_cast<size_t>(t)];
       ASSERT_EQ(row.unique_id, data[i].id);
       // Our dates are the file's test dates.
       ASSERT_EQ(row.ds.ToString(), data[i].ds[data[i].ds.size() - h + static_cast<size_t>(t)]);
       f.fc.mean.push_back(row.yhat);
       for (int l = 0; l < 2; ++l) {
-        f.fc.lower[static_cast<size_t>(l)].push_back(row.lo[static_cast<size_t>(l)]);
-        f.fc.upper[static_cast<size_t>(l)].push_back(row.hi[static_cast<size_t>(l)]);
+        f.fc.lower[static_cast<size_t>(l)].push_back(row.lo(static_cast<size_t>(l)));
+        f.fc.upper[static_cast<size_t>(l)].push_back(row.hi(static_cast<size_t>(l)));
       }
     }
     fcs.push_back(std::move(f));

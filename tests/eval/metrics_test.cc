@@ -1,4 +1,4 @@
-#include "retailcast/metrics.h"
+#include "retailcast/eval/metrics.h"
 
 #include <gtest/gtest.h>
 

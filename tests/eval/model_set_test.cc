@@ -1,5 +1,5 @@
-#include "retailcast/model_set.h"
-#include "retailcast/catalog.h"
+#include "retailcast/eval/model_set.h"
+#include "retailcast/catalog/catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -29,18 +29,25 @@ Panel WeeklyPanel() {
 
 bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// The set as a forecast from an artifact sees it: serialized, then loaded.
+LoadedModelSet Loaded(const TrainedModelSet& set, const ModelRegistry& registry) {
+  auto loaded = LoadedModelSet::Load(set.Serialize(), registry);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  return std::move(loaded).value();
+}
+
 void ExpectSameTable(const ForecastTable& a, const ForecastTable& b) {
-  ASSERT_EQ(a.levels, b.levels);
-  ASSERT_EQ(a.rows.size(), b.rows.size());
-  for (size_t k = 0; k < a.rows.size(); ++k) {
-    const auto &x = a.rows[k], &y = b.rows[k];
+  ASSERT_EQ(a.levels(), b.levels());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t k = 0; k < a.size(); ++k) {
+    const auto x = a.row(k), y = b.row(k);
     ASSERT_EQ(x.unique_id, y.unique_id);
     ASSERT_EQ(x.ds, y.ds);
     ASSERT_EQ(x.model, y.model);
     ASSERT_TRUE(SameBits(x.yhat, y.yhat)) << k;
-    for (size_t l = 0; l < x.lo.size(); ++l) {
-      ASSERT_TRUE(SameBits(x.lo[l], y.lo[l]));
-      ASSERT_TRUE(SameBits(x.hi[l], y.hi[l]));
+    for (size_t l = 0; l < a.levels().size(); ++l) {
+      ASSERT_TRUE(SameBits(x.lo(l), y.lo(l)));
+      ASSERT_TRUE(SameBits(x.hi(l), y.hi(l)));
     }
   }
 }
@@ -56,7 +63,7 @@ TEST(ModelSetTest, ForecastAfterRoundTripIsBitForBitTheSame) {
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   ForecastOptions opt;
   opt.request = {13, {80, 95}};
-  auto before = Predict(*set, opt, pool);
+  auto before = Predict(Loaded(*set, BuiltinRegistry()), opt, pool);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   // The same as fitting and predicting directly.
   auto direct = ForecastPanel(p, *models, opt, pool);
@@ -68,7 +75,7 @@ TEST(ModelSetTest, ForecastAfterRoundTripIsBitForBitTheSame) {
   auto loaded = TrainedModelSet::Deserialize(bytes, BuiltinRegistry());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->Serialize(), bytes);
-  auto after = Predict(*loaded, opt, pool);
+  auto after = Predict(Loaded(*loaded, BuiltinRegistry()), opt, pool);
   ASSERT_TRUE(after.ok());
   ExpectSameTable(before->table, after->table);
   ASSERT_EQ(loaded->series().size(), p.num_series());
@@ -93,13 +100,16 @@ TEST(ModelSetTest, FitErrorsAreKeptAndReportedAtForecastTime) {
   EXPECT_EQ(loaded->series().back().status[0].message(), bad.status[0].message());
   ForecastOptions opt;
   opt.request = {2, {}};
-  auto run = Predict(*loaded, opt, pool);
+  const LoadedModelSet ready = Loaded(*loaded, TestRegistry());
+  EXPECT_EQ(ready.fit_status(ready.series().size() - 1, 0).message(), bad.status[0].message());
+  EXPECT_EQ(ready.fitted(ready.series().size() - 1, 0), nullptr);
+  auto run = Predict(ready, opt, pool);
   ASSERT_TRUE(run.ok());
   ASSERT_EQ(run->errors.size(), 1u);
   EXPECT_EQ(run->errors[0].unique_id, "bad_series");
-  EXPECT_EQ(run->table.rows.size(), 12u * 2u);
+  EXPECT_EQ(run->table.size(), 12u * 2u);
   opt.on_error = OnModelError::kFail;
-  EXPECT_EQ(Predict(*loaded, opt, pool).status().code(), StatusCode::kDataError);
+  EXPECT_EQ(Predict(ready, opt, pool).status().code(), StatusCode::kDataError);
   TrainOptions fail;
   fail.on_error = OnModelError::kFail;
   auto failed = Train(p, *models, fail, pool);
@@ -121,6 +131,8 @@ TEST(ModelSetTest, CorruptInputIsDataErrorNeverACrash) {
     auto r = TrainedModelSet::Deserialize(std::string_view(bytes).substr(0, n), TestRegistry());
     ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes";
     ASSERT_EQ(r.status().code(), StatusCode::kDataError) << r.status().ToString();
+    auto l = LoadedModelSet::Load(std::string_view(bytes).substr(0, n), TestRegistry());
+    ASSERT_EQ(l.status().code(), StatusCode::kDataError) << "prefix of " << n << " bytes";
   }
   EXPECT_EQ(TrainedModelSet::Deserialize(bytes + "x", TestRegistry()).status().code(),
             StatusCode::kDataError);

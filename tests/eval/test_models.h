@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/forecast_engine.h"
-#include "retailcast/global_model.h"
-#include "retailcast/model.h"
-#include "retailcast/panel.h"
-#include "retailcast/registry.h"
+#include "retailcast/core/global_model.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/eval/forecast_engine.h"
 
 namespace retailcast::eval::testing {
 

@@ -1,11 +1,11 @@
-#include "retailcast/describe.h"
+#include "retailcast/explore/describe.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "retailcast/rng.h"
+#include "retailcast/core/rng.h"
 
 namespace retailcast::explore {
 namespace {

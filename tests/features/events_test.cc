@@ -1,5 +1,5 @@
 // Event files (list, M5 calendar and flag layouts) and event indicator features.
-#include "retailcast/events.h"
+#include "retailcast/features/events.h"
 
 #include <cmath>
 #include <string>

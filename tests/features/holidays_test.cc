@@ -1,6 +1,6 @@
 // Holiday rules against dates published by each country's government (and Easter against
 // the published table of Easter Sundays).
-#include "retailcast/holidays.h"
+#include "retailcast/features/holidays.h"
 
 #include <algorithm>
 #include <string>

@@ -1,7 +1,7 @@
 // The feature pipeline: parameters, resolution against a panel, the value of every family on
 // hand-checked data, training rows equal to forecast rows rebuilt from saved state, no reading
 // past a series' training part, save/load.
-#include "retailcast/feature_pipeline.h"
+#include "retailcast/features/feature_pipeline.h"
 
 #include <gtest/gtest.h>
 

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/backtest.h"
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/global_model.h"
-#include "retailcast/global_models.h"
-#include "retailcast/rng.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/global_model.h"
+#include "retailcast/core/rng.h"
+#include "retailcast/eval/backtest.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/models/global.h"
 
-namespace retailcast::global {
+namespace retailcast::models {
 namespace {
 
 constexpr int kHorizon = 14;
@@ -102,7 +102,7 @@ Holdout Split(const Panel& p, int h = kHorizon) {
 double MeanAbsoluteError(const eval::ForecastRun& run, const Holdout& h, const std::string& model) {
   double sum = 0;
   int n = 0;
-  for (const auto& row : run.table.rows) {
+  for (const auto& row : run.table.rows()) {
     if (row.model != model) continue;
     auto i = h.train.Find(row.unique_id);
     const int64_t step = row.ds - h.train.end(*i) - 1;
@@ -123,6 +123,18 @@ eval::ForecastRun RunPanel(const Panel& p, const std::vector<eval::ModelInstance
   return run.ok() ? std::move(run).value() : eval::ForecastRun{};
 }
 
+// The error of a run in which no (series, model) pair gets a forecast.
+Status FailedRun(const Panel& p, const std::vector<eval::ModelInstance>& models,
+                 const Panel* future = nullptr) {
+  ThreadPool pool(2);
+  eval::ForecastOptions opt;
+  opt.request = {kHorizon, {80, 95}};
+  opt.future = future;
+  auto run = eval::ForecastPanel(p, models, opt, pool);
+  EXPECT_FALSE(run.ok());
+  return run.status();
+}
+
 const std::vector<std::string> kSmallGbm = {"trees=60", "max_depth=4", "min_child_weight=2"};
 
 TEST(GbmTest, BeatsSeasonalNaiveAndHasOrderedIntervals) {
@@ -132,23 +144,23 @@ TEST(GbmTest, BeatsSeasonalNaiveAndHasOrderedIntervals) {
   ASSERT_TRUE(gbm.ok() && snaive.ok()) << gbm.status().ToString();
   eval::ForecastRun run = RunPanel(h.train, *gbm);
   ASSERT_TRUE(run.errors.empty()) << run.errors[0].status.ToString();
-  ASSERT_EQ(run.table.rows.size(), 12u * kHorizon);
+  ASSERT_EQ(run.table.size(), 12u * kHorizon);
   eval::ForecastRun base = RunPanel(h.train, *snaive);
   EXPECT_LT(MeanAbsoluteError(run, h, "gbm"), MeanAbsoluteError(base, h, "snaive"));
   int inside80 = 0;
-  for (const auto& r : run.table.rows) {
+  for (const auto& r : run.table.rows()) {
     ASSERT_TRUE(std::isfinite(r.yhat));
-    EXPECT_LE(r.lo[1], r.lo[0]);
-    EXPECT_LE(r.lo[0], r.yhat);
-    EXPECT_LE(r.yhat, r.hi[0]);
-    EXPECT_LE(r.hi[0], r.hi[1]);
-    EXPECT_GE(r.lo[1], 0);  // unit sales: non-negative
+    EXPECT_LE(r.lo(1), r.lo(0));
+    EXPECT_LE(r.lo(0), r.yhat);
+    EXPECT_LE(r.yhat, r.hi(0));
+    EXPECT_LE(r.hi(0), r.hi(1));
+    EXPECT_GE(r.lo(1), 0);  // unit sales: non-negative
     auto i = h.train.Find(r.unique_id);
     const double a = h.actual[*i][static_cast<size_t>(r.ds - h.train.end(*i) - 1)];
-    inside80 += a >= r.lo[0] && a <= r.hi[0];
+    inside80 += a >= r.lo(0) && a <= r.hi(0);
   }
   // Quantile boosters on Poisson counts: the 80 % interval covers roughly 80 %.
-  const double cov = static_cast<double>(inside80) / static_cast<double>(run.table.rows.size());
+  const double cov = static_cast<double>(inside80) / static_cast<double>(run.table.size());
   EXPECT_GT(cov, 0.55);
   EXPECT_LT(cov, 0.97);
   ASSERT_EQ(run.importance.size(), 1u);
@@ -171,14 +183,14 @@ TEST(GbmTest, EveryObjectiveAndStrategyForecasts) {
     ASSERT_TRUE(gbm.ok()) << extra << ": " << gbm.status().ToString();
     eval::ForecastRun run = RunPanel(h.train, *gbm);
     ASSERT_TRUE(run.errors.empty()) << extra << ": " << run.errors[0].status.ToString();
-    ASSERT_EQ(run.table.rows.size(), 6u * kHorizon) << extra;
-    for (const auto& r : run.table.rows) {
+    ASSERT_EQ(run.table.size(), 6u * kHorizon) << extra;
+    for (const auto& r : run.table.rows()) {
       ASSERT_TRUE(std::isfinite(r.yhat)) << extra;
       EXPECT_GE(r.yhat, 0) << extra;
     }
     // Forecasts track the series' level: the largest series forecasts the most.
     double first = 0, last = 0;
-    for (const auto& r : run.table.rows) {
+    for (const auto& r : run.table.rows()) {
       if (r.unique_id == "s0") first += r.yhat;
       if (r.unique_id == "s5") last += r.yhat;
     }
@@ -194,7 +206,8 @@ TEST(GbmTest, QuantileObjectiveOrdersItsQuantiles) {
     auto m = Models("gbm", o);
     EXPECT_TRUE(m.ok());
     double s = 0;
-    for (const auto& r : RunPanel(h.train, *m).table.rows) s += r.yhat;
+    const eval::ForecastRun run = RunPanel(h.train, *m);
+    for (double y : run.table.yhat_column()) s += y;
     return s;
   };
   EXPECT_LT(sum_for("0.1"), sum_for("0.9"));
@@ -206,16 +219,14 @@ TEST(GbmTest, DirectStrategyCoversOnlyItsHorizonAndBadParamsAreErrors) {
   o.push_back("strategy=direct,direct_horizon=7");
   auto gbm = Models("gbm", o);
   ASSERT_TRUE(gbm.ok());
-  eval::ForecastRun run = RunPanel(h.train, *gbm);  // horizon 14 > 7
-  ASSERT_EQ(run.errors.size(), 4u);
-  EXPECT_EQ(run.errors[0].status.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(run.errors[0].status.message().find("direct_horizon"), std::string::npos);
+  const Status failed = FailedRun(h.train, *gbm);  // horizon 14 > 7
+  EXPECT_EQ(failed.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(failed.message().find("(4 failed)"), std::string::npos) << failed.ToString();
+  EXPECT_NE(failed.message().find("direct_horizon"), std::string::npos);
   auto bad_partition = Models("gbm", {"partition=dept_id"});
   ASSERT_TRUE(bad_partition.ok());
-  eval::ForecastRun r2 = RunPanel(h.train, *bad_partition);
-  ASSERT_FALSE(r2.errors.empty());
-  EXPECT_NE(r2.errors[0].status.message().find("store_id"), std::string::npos)
-      << r2.errors[0].status.ToString();
+  const Status r2 = FailedRun(h.train, *bad_partition);
+  EXPECT_NE(r2.message().find("store_id"), std::string::npos) << r2.ToString();
   EXPECT_EQ(Models("gbm", {"interval_levels=80 120"}).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(Models("gbm", {"lags=0"}).status().code(), StatusCode::kInvalidArgument);
@@ -237,7 +248,7 @@ TEST(GbmTest, NegativeTargetsPickSquaredErrorOrAreNamed) {
   ASSERT_TRUE(auto_gbm.ok());
   eval::ForecastRun run = RunPanel(h.train, *auto_gbm);
   ASSERT_TRUE(run.errors.empty()) << run.errors[0].status.ToString();
-  EXPECT_EQ(run.table.rows.size(), 4u * kHorizon);
+  EXPECT_EQ(run.table.size(), 4u * kHorizon);
   auto snaive = Models("snaive", {});
   ASSERT_TRUE(snaive.ok());
   EXPECT_LT(MeanAbsoluteError(run, h, "gbm"),
@@ -247,11 +258,11 @@ TEST(GbmTest, NegativeTargetsPickSquaredErrorOrAreNamed) {
     o.push_back(objective);
     auto gbm = Models("gbm", o);
     ASSERT_TRUE(gbm.ok());
-    eval::ForecastRun bad = RunPanel(h.train, *gbm);
-    ASSERT_EQ(bad.errors.size(), 4u) << objective;
-    EXPECT_EQ(bad.errors[0].status.code(), StatusCode::kDataError);
-    EXPECT_NE(bad.errors[0].status.message().find("training rows are negative"), std::string::npos)
-        << bad.errors[0].status.ToString();
+    const Status bad = FailedRun(h.train, *gbm);
+    EXPECT_NE(bad.message().find("(4 failed)"), std::string::npos) << objective;
+    EXPECT_EQ(bad.code(), StatusCode::kDataError);
+    EXPECT_NE(bad.message().find("training rows are negative"), std::string::npos)
+        << bad.ToString();
   }
 }
 
@@ -312,7 +323,7 @@ TEST(GbmTest, VolumeWeightsLetLargeSeriesCountByTheirVolume) {
     EXPECT_TRUE(gbm.ok()) << gbm.status().ToString();
     if (!gbm.ok()) return NAN;
     eval::ForecastRun run = RunPanel(p, *gbm);
-    for (const auto& r : run.table.rows) {
+    for (const auto& r : run.table.rows()) {
       if (r.unique_id == "big" && r.ds == p.end(0) + 1) return r.yhat;
     }
     ADD_FAILURE() << "no first-step forecast of 'big'";
@@ -348,10 +359,10 @@ TEST(GbmTest, KnownFutureRegressorsAreUsedAndRequired) {
   eval::ForecastRun b = RunPanel(h.train, *without, 2, &future);
   EXPECT_LT(MeanAbsoluteError(a, h, "gbm"), 0.8 * MeanAbsoluteError(b, h, "gbm"));
   // Without future values a model fitted with the promo column names it.
-  eval::ForecastRun c = RunPanel(h.train, *with);
-  ASSERT_EQ(c.errors.size(), 8u);
-  EXPECT_EQ(c.errors[0].status.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(c.errors[0].status.message().find("promo"), std::string::npos);
+  const Status c = FailedRun(h.train, *with);
+  EXPECT_NE(c.message().find("(8 failed)"), std::string::npos) << c.ToString();
+  EXPECT_EQ(c.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.message().find("promo"), std::string::npos);
 }
 
 // Fits `name` on the panel directly through its global estimator.
@@ -467,7 +478,7 @@ TEST(GlobalFamiliesTest, NeuralModelsTrainWithVolumeWeights) {
       ASSERT_TRUE(m.ok()) << m.status().ToString();
       eval::ForecastRun run = RunPanel(p, *m);
       ASSERT_TRUE(run.errors.empty()) << f.name << ": " << run.errors[0].status.ToString();
-      for (const auto& r : run.table.rows) {
+      for (const auto& r : run.table.rows()) {
         ASSERT_TRUE(std::isfinite(r.yhat)) << f.name;
         forecasts[k].push_back(r.yhat);
       }
@@ -485,10 +496,11 @@ TEST(EnsembleTest, MeanChoiceAveragesTheMembers) {
   ASSERT_TRUE(ens.ok() && members.ok() && naive.ok()) << ens.status().ToString();
   eval::ForecastRun e = RunPanel(h.train, *ens), s = RunPanel(h.train, *members),
                     n = RunPanel(h.train, *naive);
-  ASSERT_EQ(e.table.rows.size(), s.table.rows.size());
-  for (size_t k = 0; k < e.table.rows.size(); ++k) {
-    EXPECT_DOUBLE_EQ(e.table.rows[k].yhat, (s.table.rows[k].yhat + n.table.rows[k].yhat) / 2);
-    EXPECT_DOUBLE_EQ(e.table.rows[k].hi[0], (s.table.rows[k].hi[0] + n.table.rows[k].hi[0]) / 2);
+  ASSERT_EQ(e.table.size(), s.table.size());
+  for (size_t k = 0; k < e.table.size(); ++k) {
+    EXPECT_DOUBLE_EQ(e.table.rows()[k].yhat, (s.table.rows()[k].yhat + n.table.rows()[k].yhat) / 2);
+    EXPECT_DOUBLE_EQ(e.table.rows()[k].hi(0),
+                     (s.table.rows()[k].hi(0) + n.table.rows()[k].hi(0)) / 2);
   }
 }
 
@@ -499,9 +511,9 @@ TEST(EnsembleTest, BacktestChoosesTheBetterMember) {
   auto snaive = Models("snaive", {});
   ASSERT_TRUE(ens.ok() && snaive.ok());
   eval::ForecastRun e = RunPanel(h.train, *ens), s = RunPanel(h.train, *snaive);
-  ASSERT_EQ(e.table.rows.size(), s.table.rows.size());
-  for (size_t k = 0; k < e.table.rows.size(); ++k) {
-    EXPECT_EQ(e.table.rows[k].yhat, s.table.rows[k].yhat);
+  ASSERT_EQ(e.table.size(), s.table.size());
+  for (size_t k = 0; k < e.table.size(); ++k) {
+    EXPECT_EQ(e.table.rows()[k].yhat, s.table.rows()[k].yhat);
   }
   auto per_series = Models("ensemble", {"models=naive + snaive", "per_series=true"});
   ASSERT_TRUE(per_series.ok());
@@ -540,4 +552,4 @@ TEST(GlobalFamiliesTest, BacktestFitsOncePerWindowWithoutLeakage) {
 }
 
 }  // namespace
-}  // namespace retailcast::global
+}  // namespace retailcast::models

@@ -1,4 +1,4 @@
-#include "retailcast/csv.h"
+#include "retailcast/io/csv.h"
 
 #include <cmath>
 #include <string>
@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/atomic_file.h"
-#include "retailcast/ingest_report.h"
+#include "retailcast/io/atomic_file.h"
+#include "retailcast/io/ingest_report.h"
 #include "test_util.h"
 
 namespace retailcast::io {

@@ -1,5 +1,5 @@
 // Golden checks of every shared dataset against the facts in its SOURCE.md.
-#include "retailcast/datasets.h"
+#include "retailcast/io/datasets.h"
 
 #include <cmath>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "retailcast/long_csv.h"
+#include "retailcast/io/long_csv.h"
 
 #include <cmath>
 #include <string>

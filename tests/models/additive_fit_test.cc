@@ -1,6 +1,6 @@
 // The MAP objective of the additive model: analytic gradients against central differences,
 // the Gram-matrix path against the row-by-row one, and FitMap's minimum against nearby points.
-#include "models/additive_fit.h"
+#include "models/additive/additive_fit.h"
 
 #include <cmath>
 #include <vector>

@@ -15,9 +15,9 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/registry.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/registry.h"
 
 namespace retailcast {
 namespace {

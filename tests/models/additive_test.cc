@@ -1,6 +1,6 @@
 // The additive model: trend, seasonality, holidays, events, regressors, intervals, the
 // count-aware option, components, tuning, saved state, and every documented error.
-#include "retailcast/additive.h"
+#include "retailcast/models/additive.h"
 
 #include <cmath>
 #include <cstdio>
@@ -13,13 +13,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/holidays.h"
-#include "retailcast/model.h"
-#include "retailcast/panel.h"
-#include "retailcast/registry.h"
-#include "retailcast/rng.h"
-#include "retailcast/serialize.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/rng.h"
+#include "retailcast/core/serialize.h"
+#include "retailcast/features/holidays.h"
 
 namespace retailcast {
 namespace {

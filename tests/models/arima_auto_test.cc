@@ -18,8 +18,8 @@
 
 #include <gtest/gtest.h>
 
-#include "models/arima_auto.h"
-#include "models/seasonal_strength.h"
+#include "models/arima/arima_auto.h"
+#include "models/stl/seasonal_strength.h"
 
 namespace retailcast {
 namespace {

@@ -28,11 +28,11 @@
 #include <gtest/gtest.h>
 
 #include "arima_test_data.h"
-#include "models/arima_fit.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/panel.h"
-#include "retailcast/registry.h"
+#include "models/arima/arima_fit.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/registry.h"
 
 namespace retailcast {
 namespace {

@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/distributions.h"
-#include "retailcast/model.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/models/distributions.h"
 #include "synthetic_series.h"
 
 namespace retailcast {

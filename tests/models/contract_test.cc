@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/serialize.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/serialize.h"
 #include "synthetic_series.h"
 
 namespace retailcast {

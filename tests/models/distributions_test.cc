@@ -1,4 +1,4 @@
-#include "retailcast/distributions.h"
+#include "retailcast/models/distributions.h"
 
 #include <cmath>
 #include <limits>

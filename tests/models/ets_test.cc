@@ -26,11 +26,11 @@
 
 #include <gtest/gtest.h>
 
-#include "models/ets.h"
-#include "models/ets_core.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/rng.h"
+#include "models/ets/ets_core.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/rng.h"
+#include "retailcast/models/ets.h"
 #include "synthetic_series.h"
 
 namespace retailcast {

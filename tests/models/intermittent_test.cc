@@ -17,8 +17,8 @@
 #include <gtest/gtest.h>
 
 #include "golden_data.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
 
 namespace retailcast {
 namespace {

@@ -1,6 +1,6 @@
 // The output options every per-series model shares (models/output_transform.h): log1p and
 // Box-Cox scales against R forecast 8.20, bias adjustment, non-negative output, errors.
-#include "models/output_transform.h"
+#include "retailcast/models/output_transform.h"
 
 #include <cmath>
 #include <memory>
@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/serialize.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/serialize.h"
 #include "synthetic_series.h"
 
 namespace retailcast {

@@ -23,8 +23,8 @@
 
 #include <gtest/gtest.h>
 
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
 
 namespace retailcast {
 namespace {

@@ -1,4 +1,4 @@
-#include "retailcast/catalog.h"
+#include "retailcast/catalog/catalog.h"
 
 #include <memory>
 #include <string>

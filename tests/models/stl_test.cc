@@ -1,6 +1,6 @@
 // STL / MSTL against R 4.2.2 stats::stl and forecast 8.20's mstl() and forecast.mstl(), and
 // the mstl model's contract-level behaviour (components, errors, save/load).
-#include "models/stl.h"
+#include "models/stl/stl.h"
 
 #include <cmath>
 #include <memory>
@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "models/mstl_model.h"
-#include "retailcast/catalog.h"
-#include "retailcast/serialize.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/serialize.h"
+#include "retailcast/models/mstl.h"
 
 namespace retailcast {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/date.h"
-#include "retailcast/panel.h"
-#include "retailcast/rng.h"
+#include "retailcast/core/date.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/rng.h"
 
 namespace retailcast::testing {
 

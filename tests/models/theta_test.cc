@@ -20,13 +20,13 @@
 #include <gtest/gtest.h>
 
 #include "golden_data.h"
-#include "models/classical_decomposition.h"
-#include "models/output_transform.h"
-#include "models/theta_common.h"
-#include "retailcast/catalog.h"
-#include "retailcast/model.h"
-#include "retailcast/rng.h"
-#include "retailcast/serialize.h"
+#include "models/common/classical_decomposition.h"
+#include "models/common/r_numerics.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/model.h"
+#include "retailcast/core/rng.h"
+#include "retailcast/core/serialize.h"
+#include "retailcast/models/output_transform.h"
 #include "synthetic_series.h"
 
 namespace retailcast {

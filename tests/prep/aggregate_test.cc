@@ -1,4 +1,4 @@
-#include "retailcast/aggregate.h"
+#include "retailcast/prep/aggregate.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "retailcast/synth.h"
+#include "retailcast/synth/synth.h"
 
 namespace retailcast::prep {
 namespace {

@@ -1,4 +1,4 @@
-#include "retailcast/fill_gaps.h"
+#include "retailcast/prep/fill_gaps.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "retailcast/outliers.h"
+#include "retailcast/prep/outliers.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 
-#include "retailcast/rng.h"
+#include "retailcast/core/rng.h"
 
 namespace retailcast::prep {
 namespace {

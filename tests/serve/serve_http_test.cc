@@ -13,8 +13,8 @@
 #include <sstream>
 #include <thread>
 
-#include "retailcast/catalog.h"
-#include "retailcast/long_csv.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/io/long_csv.h"
 #include "routes.h"
 #include "serve_test_util.h"
 #include "service.h"

@@ -16,15 +16,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "retailcast/catalog.h"
-#include "retailcast/forecast_engine.h"
-#include "retailcast/model_set.h"
-#include "retailcast/panel.h"
-#include "retailcast/registry.h"
-#include "retailcast/serve.h"
-#include "retailcast/serve_keys.h"
-#include "retailcast/store.h"
-#include "retailcast/thread_pool.h"
+#include "retailcast/catalog/catalog.h"
+#include "retailcast/core/panel.h"
+#include "retailcast/core/registry.h"
+#include "retailcast/core/thread_pool.h"
+#include "retailcast/eval/forecast_engine.h"
+#include "retailcast/eval/model_set.h"
+#include "retailcast/serve/api_keys.h"
+#include "retailcast/serve/serve.h"
+#include "retailcast/store/store.h"
 
 namespace retailcast::serve::testing {
 
@@ -94,7 +94,7 @@ inline store::ArtifactRecord SaveTrained(store::Store& db, const std::string& na
 // What eval::Predict gives for the stored artifact (the numbers the service must return).
 inline ForecastTable ExpectedStored(const store::ArtifactRecord& record, int horizon,
                                     std::vector<double> levels) {
-  auto set = eval::TrainedModelSet::Deserialize(record.state, BuiltinRegistry());
+  auto set = eval::LoadedModelSet::Load(record.state, BuiltinRegistry());
   EXPECT_TRUE(set.ok()) << set.status().ToString();
   ThreadPool pool(1);
   eval::ForecastOptions o;
@@ -106,11 +106,13 @@ inline ForecastTable ExpectedStored(const store::ArtifactRecord& record, int hor
 }
 
 // The table's rows of the given series only, in the table's order.
-inline ForecastTable OnlySeries(ForecastTable table, const std::vector<std::string>& ids) {
-  std::erase_if(table.rows, [&ids](const ForecastRow& r) {
-    return std::find(ids.begin(), ids.end(), r.unique_id) == ids.end();
-  });
-  return table;
+inline ForecastTable OnlySeries(const ForecastTable& table, const std::vector<std::string>& ids) {
+  ForecastTable out(table.levels());
+  for (size_t b = 0; b < table.blocks().size(); ++b) {
+    const std::string& id = table.series_ids()[table.blocks()[b].series];
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) out.AppendBlocks(table, b, b + 1);
+  }
+  return out;
 }
 
 // The panel as the "data" array of a request ({unique_id, ds, y}; NaN as null).
@@ -140,9 +142,9 @@ inline void ExpectForecastsEqual(const ForecastTable& table, const Json& forecas
   for (const Json& f : forecasts) {
     const size_t h = f["ds"].size();
     for (size_t t = 0; t < h; ++t, ++row) {
-      ASSERT_LT(row, table.rows.size());
-      const ForecastRow& r = table.rows[row];
-      SCOPED_TRACE(r.unique_id + " " + r.model + " " + r.ds.ToString());
+      ASSERT_LT(row, table.size());
+      const auto r = table.rows()[row];
+      SCOPED_TRACE(std::string(r.unique_id) + " " + std::string(r.model) + " " + r.ds.ToString());
       EXPECT_EQ(f["unique_id"], r.unique_id);
       EXPECT_EQ(f["model"], r.model);
       EXPECT_EQ(f["ds"][t], r.ds.ToString());
@@ -151,16 +153,16 @@ inline void ExpectForecastsEqual(const ForecastTable& table, const Json& forecas
         return got.is_number() && got.get<double>() == want;
       };
       EXPECT_TRUE(same(f["yhat"][t], r.yhat)) << f["yhat"][t] << " vs " << r.yhat;
-      for (size_t l = 0; l < table.levels.size(); ++l) {
+      for (size_t l = 0; l < table.levels().size(); ++l) {
         char lo[32], hi[32];
-        std::snprintf(lo, sizeof lo, "lo%g", table.levels[l]);
-        std::snprintf(hi, sizeof hi, "hi%g", table.levels[l]);
-        EXPECT_TRUE(same(f[lo][t], r.lo[l])) << lo << " " << f[lo][t] << " vs " << r.lo[l];
-        EXPECT_TRUE(same(f[hi][t], r.hi[l])) << hi << " " << f[hi][t] << " vs " << r.hi[l];
+        std::snprintf(lo, sizeof lo, "lo%g", table.levels()[l]);
+        std::snprintf(hi, sizeof hi, "hi%g", table.levels()[l]);
+        EXPECT_TRUE(same(f[lo][t], r.lo(l))) << lo << " " << f[lo][t] << " vs " << r.lo(l);
+        EXPECT_TRUE(same(f[hi][t], r.hi(l))) << hi << " " << f[hi][t] << " vs " << r.hi(l);
       }
     }
   }
-  EXPECT_EQ(row, table.rows.size());
+  EXPECT_EQ(row, table.size());
 }
 
 // A server of the library running on its own thread, on a free loopback port.

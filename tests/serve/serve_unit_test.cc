@@ -18,10 +18,10 @@
 #include "auth.h"
 #include "errors.h"
 #include "forecast_json.h"
-#include "json_writer.h"
 #include "metrics.h"
 #include "rate_limiter.h"
 #include "requests.h"
+#include "retailcast/core/json_writer.h"
 #include "routes.h"
 #include "serve_test_util.h"
 #include "service.h"
@@ -674,9 +674,10 @@ TEST(ForecastJsonTest, WriteFromAForecastEqualsWriteFromItsTableRows) {
   std::string a, b;
   JsonWriter wa(&a), wb(&b);
   ForecastJson(&wa, req.levels).Write("s1", "m", last, w, fc, 3);
-  std::vector<ForecastRow> rows;
-  ASSERT_TRUE(eval::AppendForecastRows("s1", last, w, "m", fc, req, &rows).ok());
-  ForecastJson(&wb, req.levels).WriteRows(rows);
+  ForecastTable table(req.levels);
+  table.AppendForecast("s1", "m", last, w, fc);
+  ASSERT_EQ(table.blocks().size(), 1u);
+  ForecastJson(&wb, req.levels).WriteBlock(table, table.blocks()[0]);
   EXPECT_EQ(a, b);
   Json j = Json::parse(a);
   EXPECT_EQ(j["ds"], Json({"2012-11-02", "2012-11-09", "2012-11-16"}));

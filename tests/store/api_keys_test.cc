@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "store_test_util.h"
 
 namespace retailcast::store {

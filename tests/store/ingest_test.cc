@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "store_test_util.h"
 
 namespace retailcast::store {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "schema.h"
 #include "sqlite_db.h"
 #include "store_test_util.h"

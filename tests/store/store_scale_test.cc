@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/store.h"
+#include "retailcast/store/store.h"
 #include "store_test_util.h"
 
 namespace retailcast::store {

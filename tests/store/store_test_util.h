@@ -11,7 +11,7 @@
 #include <span>
 #include <string>
 
-#include "retailcast/panel.h"
+#include "retailcast/core/panel.h"
 
 namespace retailcast::store::testing {
 

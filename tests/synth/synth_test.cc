@@ -1,4 +1,4 @@
-#include "retailcast/synth.h"
+#include "retailcast/synth/synth.h"
 
 #include <gtest/gtest.h>
 
