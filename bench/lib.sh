@@ -4,7 +4,7 @@
 #   RETAILCAST_BUILD  build dir with bin/retailcast and bin/bench_* (default: build/release;
 #                     configure it with -DCMAKE_BUILD_TYPE=Release, figures from other builds
 #                     are meaningless)
-#   RC_BENCH_DIR      where the large generated files go (default: /tmp/rc-bench)
+#   RC_BENCH_DIR      where the large generated files go (default: out/bench in the repository)
 #   RUNS              repetitions per measurement (default: 3)
 #   STORES ITEMS DAYS size of the synthetic panel (default: 10 x 3049 x 1941 = M5)
 
@@ -14,7 +14,7 @@ BENCH_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$BENCH_SRC")"
 BUILD="${RETAILCAST_BUILD:-$REPO/build/release}"
 BIN="$BUILD/bin"
-WORK="${RC_BENCH_DIR:-/tmp/rc-bench}"
+WORK="${RC_BENCH_DIR:-$REPO/out/bench}"
 RUNS="${RUNS:-3}"
 STORES="${STORES:-10}"
 ITEMS="${ITEMS:-3049}"
