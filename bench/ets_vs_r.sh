@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # ets_vs_r.sh: auto_ets fit + forecast CPU seconds per series against R forecast's ets() on
 # the peers' splits (docs/benchmarks.md, "ETS / AutoETS").
-#   bench/ets_vs_r.sh [PEERS_DIR]   (default /tmp/peers: monthly.* and walmart.* of run_all.sh)
+#   bench/ets_vs_r.sh [PEERS_DIR]   (default out/peers: monthly.* and walmart.* of run_all.sh)
 # For each dataset, runs `retailcast forecast --model auto_ets --threads 1` RUNS times under
 # /usr/bin/time (user + system CPU seconds of the whole process, CSV reading included) and
 # prints the median per series next to R's per-series seconds for "ets" from the peers'
 # timing CSV, and the ratio. Walmart (m = 52) runs twice: with the default long_season=heuristic
 # (seasonal forms, which R cannot fit) and with long_season=none (R's non-seasonal search).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-PEERS="${1:-/tmp/peers}"
+PEERS="${1:-$REPO/out/peers}"
 need_bin retailcast
 out="$WORK/ets_vs_r"
 mkdir -p "$out"

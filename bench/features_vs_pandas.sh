@@ -6,7 +6,7 @@
 #   2. ours alone on the M5 size (STORES x ITEMS x DAYS, default 10 x 3049 x 1941), where the
 #      pandas frame (59 M rows x 29 float64 columns, about 14 GB before temporaries) is not
 #      attempted on this 24 GiB machine shared with other builds.
-# Writes $RC_BENCH_DIR/results/features_vs_pandas.txt. Target (issue 5): >= 10x faster.
+# Writes $RC_BENCH_DIR/results/features_vs_pandas.txt. Target: >= 10x faster than pandas.
 source "$(dirname "$0")/lib.sh"
 
 need_bin bench_features_m5

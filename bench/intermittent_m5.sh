@@ -4,13 +4,13 @@
 # Syntetos-Boylan demand class (docs/accuracy.md, "Intermittent demand (M5 subset)").
 #   bench/intermittent_m5.sh
 # Environment: RETAILCAST_BUILD (default build/release), PEERS (default ../shared/peers),
-# OUT (default /tmp/rc-intermittent). R's forecasts are the stored
+# OUT (default out/intermittent). R's forecasts are the stored
 # $PEERS/results/m5_subset_h28.r_forecast.csv (R takes over an hour on this set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${RETAILCAST_BUILD:-build/release}
 PEERS=${PEERS:-../shared/peers}
-OUT=${OUT:-/tmp/rc-intermittent}
+OUT=${OUT:-out/intermittent}
 DATA=$PEERS/data/m5_subset_long.csv
 RC=$BUILD/bin/retailcast
 PY=/usr/bin/python3

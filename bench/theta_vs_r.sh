@@ -12,14 +12,14 @@
 #     values by refitting on every prefix, quadratic in the length, ~100 s per M5 series),
 #     and ours timed on the same sample.
 # Environment: RETAILCAST_BUILD (default build/release), PEERS (../shared/peers), PEER_RUNS
-# (/tmp/peers), OUT (/tmp/rc-theta-bench), REPEAT (5), R_THETA_SERIES (28),
+# (out/peers), OUT (out/theta), REPEAT (5), R_THETA_SERIES (28),
 # R_CROSTON_SERIES (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${RETAILCAST_BUILD:-build/release}
 PEERS=${PEERS:-../shared/peers}
-PEER_RUNS=${PEER_RUNS:-/tmp/peers}
-OUT=${OUT:-/tmp/rc-theta-bench}
+PEER_RUNS=${PEER_RUNS:-out/peers}
+OUT=${OUT:-out/theta}
 REPEAT=${REPEAT:-5}
 R_THETA_SERIES=${R_THETA_SERIES:-28}
 R_CROSTON_SERIES=${R_CROSTON_SERIES:-3}

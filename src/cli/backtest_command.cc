@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backtest_output.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "retailcast/catalog/catalog.h"
@@ -30,7 +29,7 @@ struct BacktestArgs {
   std::vector<std::string> metrics;
   std::string select_metric = "MASE";
   std::string price_column;
-  BacktestOutputs out;
+  eval::BacktestFiles out;
   int threads = 0;
 };
 
@@ -60,8 +59,10 @@ Status RunBacktestCommand(const BacktestArgs& a) {
               result.options.season_length);
   std::printf("%s\n", eval::FormatBacktestTable(result).c_str());
   std::printf("%s\n", eval::FormatSelectionSummary(selection).c_str());
-  PrintBacktestIssues(result);
-  RETAILCAST_RETURN_IF_ERROR(WriteBacktestOutputs(result, selection, a.out));
+  PrintNote(eval::FormatBacktestIssues(result));
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<std::string> written,
+                              eval::WriteBacktestFiles(result, selection, a.out));
+  for (const std::string& path : written) std::fprintf(stderr, "wrote %s\n", path.c_str());
   if (!a.in.dataset.empty() && a.in.path.empty()) {
     RETAILCAST_ASSIGN_OR_RETURN(auto db, OpenExistingStore(a.in.store));
     nlohmann::json config = {{"dataset", a.in.dataset},
@@ -111,7 +112,12 @@ void AddBacktestCommand(CLI::App& app, Action* action) {
   cmd->add_option("--select-metric", a->select_metric, "Metric for the per-series model choice");
   cmd->add_option("--wrmsse-price", a->price_column,
                   "Exogenous price column for WRMSSE revenue weights");
-  AddBacktestOutputOptions(cmd, &a->out);
+  cmd->add_option("--records-csv", a->out.records_csv,
+                  "CSV of metrics per series, window and model");
+  cmd->add_option("--summary-csv", a->out.summary_csv,
+                  "CSV of metrics per window and model, and overall");
+  cmd->add_option("--output-json", a->out.json, "JSON with options, summaries, records and issues");
+  cmd->add_option("--selection-csv", a->out.selection_csv, "CSV of the best model per series");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   cmd->callback([action, a] { *action = [a] { return RunBacktestCommand(*a); }; });
 }

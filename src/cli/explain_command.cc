@@ -273,7 +273,7 @@ Status RunExplain(const ExplainArgs& a) {
     std::printf("\n(%zu more series in the exports; --max-print shows more)\n",
                 explained.size() - errors.size() - static_cast<size_t>(printed));
   }
-  PrintSeriesErrors(errors);
+  PrintNote(eval::FormatSeriesErrors(errors));
   if (!explained.empty() && errors.size() == explained.size()) {
     return errors.front().status.WithContext("series '" + errors.front().unique_id + "'");
   }

@@ -115,7 +115,7 @@ Status RunForecast(const ForecastArgs& a) {
     }
     RETAILCAST_ASSIGN_OR_RETURN(run, eval::ForecastPanel(panel, models, options, pool));
   }
-  PrintSeriesErrors(run.errors);
+  PrintNote(eval::FormatSeriesErrors(run.errors));
   RETAILCAST_RETURN_IF_ERROR(ReportImportance(run.importance, a.importance));
   if (a.output.empty() || a.output == "-") {
     const std::string csv = io::FormatForecastCsv(run.table);

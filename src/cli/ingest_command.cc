@@ -12,7 +12,7 @@ namespace {
 Status RunIngest(const InputOptions& in) {
   RETAILCAST_ASSIGN_OR_RETURN(io::LoadedPanel loaded, ReadInput(in));
   // The hash marks re-ingests of identical content.
-  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, InputHash(in));
+  RETAILCAST_ASSIGN_OR_RETURN(std::string hash, pipeline::InputHash(in));
   RETAILCAST_ASSIGN_OR_RETURN(auto db, store::Store::Open(in.store));
   RETAILCAST_ASSIGN_OR_RETURN(store::IngestSummary s,
                               db->IngestPanel(in.dataset, loaded.panel, in.path, hash));
@@ -42,7 +42,7 @@ void AddIngestCommand(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "ingest",
       "Validate a sales file and merge it into a dataset of the store (idempotent, atomic)");
-  AddInputOptions(cmd, in.get());
+  AddInputOptions(cmd, in.get(), /*with_prep=*/false);
   AddStoreOptions(cmd, in.get(), true);
   cmd->callback([action, in] {
     *action = [in]() -> Status {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "exit_codes.h"
 #include "retailcast/core/status.h"
 #include "retailcast_version.h"
 
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
     if (!known) {
       std::fprintf(stderr, "retailcast: error: unknown command '%s'; commands: %s\n", argv[1],
                    names.c_str());
-      return retailcast::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
+      return retailcast::cli::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
     }
   }
   try {
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     // Help and version exit 0; any usage error is InvalidArgument's exit code.
-    return rc == 0 ? 0 : retailcast::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
+    return rc == 0 ? 0 : retailcast::cli::ExitCodeFor(retailcast::StatusCode::kInvalidArgument);
   }
   retailcast::Status status;
   try {
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
   }
   if (!status.ok()) {
     std::fprintf(stderr, "retailcast: error: %s\n", status.ToString().c_str());
-    return retailcast::ExitCodeFor(status.code());
+    return retailcast::cli::ExitCodeFor(status.code());
   }
   return 0;
 }

@@ -7,8 +7,9 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "retailcast/catalog/catalog.h"
+#include "retailcast/eval/artifact.h"
 #include "retailcast/eval/backtest.h"
-#include "train_artifact.h"
+#include "retailcast/eval/model_set.h"
 
 namespace retailcast::cli {
 namespace {
@@ -43,18 +44,23 @@ Status RunTrain(const TrainArgs& a) {
     RETAILCAST_RETURN_IF_ERROR(eval::WriteBacktestJson(result, os));
     metrics_json = os.str();
   }
-  RETAILCAST_ASSIGN_OR_RETURN(
-      TrainedArtifact t,
-      TrainAndSave(*db,
-                   {a.name.empty() ? a.in.dataset : a.name, a.in.dataset, metrics_json, a.promote},
-                   panel, std::move(models), pool));
+  eval::TrainOptions options;
+  std::shared_ptr<void> bar;
+  options.progress = MakeProgress("train", "fits", &bar);
+  RETAILCAST_ASSIGN_OR_RETURN(eval::TrainedModelSet set,
+                              eval::Train(panel, std::move(models), options, pool));
+  PrintNote(eval::FormatFitErrors(set));
+  const eval::ArtifactInfo info{a.name.empty() ? a.in.dataset : a.name, a.in.dataset, metrics_json,
+                                a.promote};
+  RETAILCAST_ASSIGN_OR_RETURN(store::ArtifactRecord record,
+                              eval::SaveArtifact(*db, info, panel, set));
   std::printf("artifact %s v%lld (id %lld): %lld series x %zu models, trained on %s .. %s%s\n",
-              t.record.name.c_str(), static_cast<long long>(t.record.version),
-              static_cast<long long>(t.record.id), static_cast<long long>(t.record.n_series),
-              t.set.models().size(), t.record.train_start.c_str(), t.record.train_end.c_str(),
-              t.record.promoted ? " (promoted)" : "");
+              record.name.c_str(), static_cast<long long>(record.version),
+              static_cast<long long>(record.id), static_cast<long long>(record.n_series),
+              set.models().size(), record.train_start.c_str(), record.train_end.c_str(),
+              record.promoted ? " (promoted)" : "");
   std::printf("forecast with: retailcast forecast --store %s --artifact %lld --horizon H\n",
-              a.in.store.c_str(), static_cast<long long>(t.record.id));
+              a.in.store.c_str(), static_cast<long long>(record.id));
   return Status::Ok();
 }
 

@@ -31,8 +31,7 @@ void ForecastTable::Extend(uint32_t series, uint32_t model) {
 }
 
 void ForecastTable::AppendRow(std::string_view unique_id, std::string_view model, Date ds,
-                              double yhat, std::span<const double> lo,
-                              std::span<const double> hi) {
+                              double yhat, std::span<const double> lo, std::span<const double> hi) {
   Extend(Intern(&series_ids_, &series_index_, unique_id), Intern(&models_, &model_index_, model));
   ds_.push_back(ds);
   yhat_.push_back(yhat);

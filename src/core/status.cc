@@ -24,28 +24,6 @@ std::string_view StatusCodeName(StatusCode code) {
   return "Unknown";
 }
 
-int ExitCodeFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 0;
-    case StatusCode::kInvalidArgument:
-      return 2;
-    case StatusCode::kNotFound:
-      return 3;
-    case StatusCode::kDataError:
-      return 4;
-    case StatusCode::kFailedPrecondition:
-      return 5;
-    case StatusCode::kNotSupported:
-      return 6;
-    case StatusCode::kIoError:
-      return 7;
-    case StatusCode::kInternal:
-      return 70;
-  }
-  return 70;
-}
-
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(StatusCodeName(code_));

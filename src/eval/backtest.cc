@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <utility>
 
 #include "global_support.h"
 #include "progress.h"
 #include "retailcast/eval/model_runner.h"
+#include "retailcast/io/atomic_file.h"
 
 namespace retailcast::eval {
 namespace {
@@ -537,6 +539,46 @@ Status WriteBacktestJson(const BacktestResult& result, std::ostream& out) {
   // Replace invalid UTF-8 (e.g. in a series id) instead of letting dump() throw.
   out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   return StreamStatus(out, "backtest JSON");
+}
+
+std::string FormatBacktestIssues(const BacktestResult& result) {
+  std::string out;
+  auto list = [&out](const char* what, const std::vector<BacktestIssue>& issues) {
+    if (issues.empty()) return;
+    out += std::to_string(issues.size()) + " " + what + ":\n";
+    for (size_t i = 0; i < issues.size() && i < 5; ++i) {
+      out += "  " + issues[i].unique_id + " window " + std::to_string(issues[i].window) +
+             (issues[i].model.empty() ? "" : " model ") + issues[i].model + ": " +
+             issues[i].status.message() + "\n";
+    }
+    if (issues.size() > 5) out += "  ... and " + std::to_string(issues.size() - 5) + " more\n";
+  };
+  list("skipped (series, window) pairs", result.skipped);
+  list("model errors", result.errors);
+  return out;
+}
+
+Result<std::vector<std::string>> WriteBacktestFiles(const BacktestResult& result,
+                                                    const ModelSelection& selection,
+                                                    const BacktestFiles& files) {
+  std::vector<std::string> written;
+  auto write = [&written](const std::string& path, auto&& writer) -> Status {
+    if (path.empty()) return Status::Ok();
+    std::ostringstream os;
+    RETAILCAST_RETURN_IF_ERROR(writer(os));
+    RETAILCAST_RETURN_IF_ERROR(io::WriteFileAtomic(path, os.str()));
+    written.push_back(path);
+    return Status::Ok();
+  };
+  RETAILCAST_RETURN_IF_ERROR(write(
+      files.records_csv, [&](std::ostream& os) { return WriteBacktestRecordsCsv(result, os); }));
+  RETAILCAST_RETURN_IF_ERROR(write(
+      files.summary_csv, [&](std::ostream& os) { return WriteBacktestSummaryCsv(result, os); }));
+  RETAILCAST_RETURN_IF_ERROR(
+      write(files.json, [&](std::ostream& os) { return WriteBacktestJson(result, os); }));
+  RETAILCAST_RETURN_IF_ERROR(write(
+      files.selection_csv, [&](std::ostream& os) { return WriteSelectionCsv(selection, os); }));
+  return written;
 }
 
 std::string FormatBacktestTable(const BacktestResult& result) {

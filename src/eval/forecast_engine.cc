@@ -151,6 +151,19 @@ Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInsta
   return run;
 }
 
+std::string FormatSeriesErrors(std::span<const SeriesError> errors, size_t max_shown) {
+  if (errors.empty()) return "";
+  std::string out = std::to_string(errors.size()) + " (series, model) pairs have no forecast:\n";
+  for (size_t i = 0; i < errors.size() && i < max_shown; ++i) {
+    out += "  " + errors[i].unique_id + " / " + errors[i].model + ": " +
+           errors[i].status.ToString() + "\n";
+  }
+  if (errors.size() > max_shown) {
+    out += "  ... and " + std::to_string(errors.size() - max_shown) + " more\n";
+  }
+  return out;
+}
+
 Status NothingForecast(const ForecastRun& run) {
   if (!run.table.empty() || run.errors.empty()) return Status::Ok();
   const Status& first = run.errors.front().status;

@@ -331,6 +331,22 @@ Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> mod
   return TrainedModelSet(std::move(models), std::move(series), std::move(global_states));
 }
 
+std::string FormatFitErrors(const TrainedModelSet& set) {
+  std::string out;
+  size_t failed = 0;
+  for (const auto& s : set.series()) {
+    for (size_t m = 0; m < s.status.size(); ++m) {
+      if (s.status[m].ok()) continue;
+      if (failed++ < 10) {
+        out += "  " + s.unique_id + " / " + set.models()[m].spec.label + ": " +
+               s.status[m].ToString() + "\n";
+      }
+    }
+  }
+  if (failed > 0) out += std::to_string(failed) + " (series, model) fits failed\n";
+  return out;
+}
+
 Result<ForecastRun> Predict(const LoadedModelSet& set, const ForecastOptions& options,
                             ThreadPool& pool) {
   RETAILCAST_RETURN_IF_ERROR(ValidatePredictRequest(options.request));

@@ -24,13 +24,6 @@ TEST(StatusTest, PropagatesErrors) {
   EXPECT_EQ(r.status().WithContext("file.csv").message(), "file.csv: odd: 3");
 }
 
-TEST(StatusTest, ExitCodesAreDistinct) {
-  EXPECT_EQ(ExitCodeFor(StatusCode::kOk), 0);
-  EXPECT_EQ(ExitCodeFor(StatusCode::kInvalidArgument), 2);
-  EXPECT_EQ(ExitCodeFor(StatusCode::kDataError), 4);
-  EXPECT_EQ(ExitCodeFor(StatusCode::kInternal), 70);
-}
-
 TEST(StatusTest, ResultFromOkStatusIsAnError) {
   Result<int> r{Status::Ok()};
   EXPECT_FALSE(r.ok());

@@ -1,5 +1,5 @@
 // Golden checks of every shared dataset against the facts in its SOURCE.md.
-#include "retailcast/io/datasets.h"
+#include "support/shared_datasets.h"
 
 #include <cmath>
 #include <filesystem>
@@ -18,15 +18,16 @@ namespace {
 Date Ymd(int y, unsigned m, unsigned d) { return Date::FromYmd(y, m, d); }
 
 TEST(DatasetsTest, UnknownNameListsValidNames) {
-  auto r = LoadSharedDataset("nope", "/tmp");
+  auto r = test_data::LoadSharedDataset("nope", "/tmp");
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("walmart_store_sales"), std::string::npos);
-  EXPECT_EQ(LoadSharedDataset("m5_subset", "/nonexistent").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(test_data::LoadSharedDataset("m5_subset", "/nonexistent").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST(DatasetsTest, WalmartStoreSales) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("walmart_store_sales", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("walmart_store_sales", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   EXPECT_EQ(p.freq(), Frequency::Weekly(Weekday::kFriday));
@@ -46,7 +47,7 @@ TEST(DatasetsTest, WalmartStoreSales) {
 
 TEST(DatasetsTest, WalmartRecruiting) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("walmart_recruiting", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("walmart_recruiting", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   EXPECT_EQ(p.num_series(), 3331u);
@@ -72,7 +73,7 @@ TEST(DatasetsTest, WalmartRecruiting) {
 
 TEST(DatasetsTest, M5Subset) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("m5_subset", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("m5_subset", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   EXPECT_EQ(p.freq(), Frequency::Daily());
@@ -109,7 +110,7 @@ TEST(DatasetsTest, M5Subset) {
 
 TEST(DatasetsTest, SuperstoreWeeklyByCategory) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("superstore", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("superstore", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   ASSERT_EQ(p.num_series(), 3u);
@@ -129,7 +130,7 @@ TEST(DatasetsTest, SuperstoreWeeklyByCategory) {
 
 TEST(DatasetsTest, RossmannSubset) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("rossmann_subset", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("rossmann_subset", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   ASSERT_EQ(p.num_series(), 100u);
@@ -146,7 +147,7 @@ TEST(DatasetsTest, RossmannSubset) {
 
 TEST(DatasetsTest, ProphetExamples) {
   SKIP_WITHOUT_SHARED_DATA();
-  auto r = LoadSharedDataset("prophet_examples", testing::SharedDataDir());
+  auto r = test_data::LoadSharedDataset("prophet_examples", testing::SharedDataDir());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Panel& p = r->panel;
   ASSERT_EQ(p.num_series(), 5u);
@@ -160,7 +161,7 @@ TEST(DatasetsTest, ProphetExamples) {
   EXPECT_EQ(p.end(*wr), Ymd(2015, 12, 31));
   EXPECT_GT(r->report.gaps_filled, 0);
 
-  auto m = LoadSharedDataset("prophet_examples_monthly", testing::SharedDataDir());
+  auto m = test_data::LoadSharedDataset("prophet_examples_monthly", testing::SharedDataDir());
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ASSERT_EQ(m->panel.num_series(), 2u);
   EXPECT_EQ(m->panel.id(0), "example_air_passengers");  // CR-only file

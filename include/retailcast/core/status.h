@@ -11,8 +11,8 @@
 
 namespace retailcast {
 
-// The closed set of error categories. Each maps to one CLI exit code (ExitCodeFor) and,
-// later, one HTTP status, each mapping written in one place.
+// The closed set of error categories. Each maps to one CLI exit code (src/cli/exit_codes.h)
+// and one HTTP status (src/serve), each mapping written in one place.
 enum class StatusCode {
   kOk = 0,
   kInvalidArgument,     // the caller passed a bad option or parameter
@@ -26,10 +26,6 @@ enum class StatusCode {
 
 // Name of a code, e.g. "DataError".
 std::string_view StatusCodeName(StatusCode code);
-
-// CLI exit code of a status: 0 ok, 2 invalid argument, 3 not found, 4 data error,
-// 5 failed precondition, 6 not supported, 7 I/O error, 70 internal (EX_SOFTWARE).
-int ExitCodeFor(StatusCode code);
 
 class [[nodiscard]] Status {
  public:

@@ -120,6 +120,10 @@ Status WriteBacktestSummaryCsv(const BacktestResult& result, std::ostream& out);
 // Everything (options, summaries, records, skipped, errors) as one JSON document; undefined
 // metrics are null.
 Status WriteBacktestJson(const BacktestResult& result, std::ostream& out);
+// Skipped windows and model errors: counts and the first five of each, one per line; empty
+// when there are none.
+std::string FormatBacktestIssues(const BacktestResult& result);
+
 // Fixed-width table of the overall summary: one row per model, one column per metric of
 // options.metrics; the best value of each column is marked with '*' (see MetricBetter).
 std::string FormatBacktestTable(const BacktestResult& result);
@@ -146,6 +150,18 @@ struct ModelSelection {
 Result<ModelSelection> SelectModels(const BacktestResult& result, std::string_view metric);
 // Per-series choices as CSV: unique_id,model,<metric>.
 Status WriteSelectionCsv(const ModelSelection& selection, std::ostream& out);
+// Where WriteBacktestFiles writes; an empty path is not written.
+struct BacktestFiles {
+  std::string records_csv;    // per (series, window, model): WriteBacktestRecordsCsv
+  std::string summary_csv;    // per (window, model) and overall: WriteBacktestSummaryCsv
+  std::string json;           // everything: WriteBacktestJson
+  std::string selection_csv;  // per-series best model: WriteSelectionCsv
+};
+// Writes every non-empty path atomically; returns the paths written. IoError on failure.
+Result<std::vector<std::string>> WriteBacktestFiles(const BacktestResult& result,
+                                                    const ModelSelection& selection,
+                                                    const BacktestFiles& files);
+
 // "snaive  31 series (68.9 %)" lines, plus the number of unselected series.
 std::string FormatSelectionSummary(const ModelSelection& selection);
 

@@ -100,6 +100,10 @@ struct ForecastRun {
 Result<ForecastRun> ForecastPanel(const Panel& panel, std::span<const ModelInstance> models,
                                   const ForecastOptions& options, ThreadPool& pool);
 
+// "N (series, model) pairs have no forecast:" and the first `max_shown` errors, one per line;
+// empty when there are none.
+std::string FormatSeriesErrors(std::span<const SeriesError> errors, size_t max_shown = 10);
+
 // The outcome of a run in which no (series, model) pair got a forecast: the first pair's error,
 // saying that every pair failed. OK when the run has rows or nothing was asked.
 Status NothingForecast(const ForecastRun& run);

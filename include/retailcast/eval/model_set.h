@@ -102,6 +102,10 @@ struct TrainOptions {
 Result<TrainedModelSet> Train(const Panel& panel, std::vector<ModelInstance> models,
                               const TrainOptions& options, ThreadPool& pool);
 
+// The fits that failed: "  id / label: error" for the first 10, then "N (series, model) fits
+// failed"; empty when every fit succeeded.
+std::string FormatFitErrors(const TrainedModelSet& set);
+
 // A trained model set with every fitted model loaded once (the per-series models of every
 // series and the global models), ready to forecast any of its series without reading bytes
 // again: what forecasts from an artifact use (`retailcast forecast --artifact`, `explain

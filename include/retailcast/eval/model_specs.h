@@ -61,7 +61,8 @@ Status ApplyParamOverrides(const ModelRegistry& registry, std::span<const ParamO
 // Parses "model:key=value,key=value" (the CLI's --params, a config file's params) into an
 // override. InvalidArgument "<wording.overrides> '<text>' must look like model:key=value..."
 // when there is no ':', or naming the item that is not key=value.
-Result<ParamOverride> ParseParamOverride(std::string_view text, const OverrideWording& wording = {});
+Result<ParamOverride> ParseParamOverride(std::string_view text,
+                                         const OverrideWording& wording = {});
 
 // A spec with the estimator built from it. The estimator is shared and immutable: Fit is
 // const and safe to call concurrently (model.h). A global model (global_model.h) also has

@@ -1,6 +1,7 @@
-// One call to load each dataset of the shared data directory (../shared/data) with the
-// options its quirks need (date formats, CR-only files, joins, duplicates...). Used by tests,
-// benchmarks and `retailcast ingest --dataset NAME`.
+// Tests' loader of the public datasets in ../shared/data (beside the repository, where CI has
+// them): one call per dataset with the reader options its quirks need (date formats, CR-only
+// files, joins, duplicates...). Not part of the product: a user's data comes through the
+// readers of the io module, described on the command line or in a config file.
 #pragma once
 
 #include <string>
@@ -9,7 +10,9 @@
 
 #include "retailcast/io/ingest_report.h"
 
-namespace retailcast::io {
+namespace retailcast::test_data {
+
+using io::LoadedPanel;
 
 struct SharedDatasetInfo {
   std::string name;
@@ -38,4 +41,4 @@ std::vector<SharedDatasetInfo> ListSharedDatasets();
 //   prophet_examples_monthly  the 2 monthly ones (air passengers, retail sales)
 Result<LoadedPanel> LoadSharedDataset(std::string_view name, const std::string& shared_data_dir);
 
-}  // namespace retailcast::io
+}  // namespace retailcast::test_data

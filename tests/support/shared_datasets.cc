@@ -1,16 +1,17 @@
-#include "retailcast/io/datasets.h"
+#include "shared_datasets.h"
 
 #include <cmath>
 #include <filesystem>
 #include <map>
 
-#include "io_internal.h"
 #include "retailcast/io/csv.h"
 #include "retailcast/io/long_csv.h"
 #include "retailcast/io/m5_reader.h"
 #include "retailcast/io/transactions_csv.h"
 
-namespace retailcast::io {
+namespace retailcast::test_data {
+
+using namespace retailcast::io;  // NOLINT(google-build-using-namespace): a test helper's .cc
 namespace {
 
 std::string Join(const std::string& dir, std::string_view a, std::string_view b) {
@@ -65,9 +66,11 @@ Result<LoadedPanel> WalmartRecruiting(const std::string& dir) {
   RETAILCAST_ASSIGN_OR_RETURN(CsvFile stores_file, CsvFile::Open(stores_path));
   CsvReader sr(stores_file, {});
   RETAILCAST_RETURN_IF_ERROR(sr.ReadHeader());
-  RETAILCAST_ASSIGN_OR_RETURN(int s_idx, internal::RequireColumn(sr, "Store", "store"));
-  RETAILCAST_ASSIGN_OR_RETURN(int t_idx, internal::RequireColumn(sr, "Type", "store type"));
-  RETAILCAST_ASSIGN_OR_RETURN(int z_idx, internal::RequireColumn(sr, "Size", "store size"));
+  const int s_idx = sr.FindColumn("Store"), t_idx = sr.FindColumn("Type"),
+            z_idx = sr.FindColumn("Size");
+  if (s_idx < 0 || t_idx < 0 || z_idx < 0) {
+    return Status::DataError(stores_path + ": expected the columns Store, Type and Size");
+  }
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> stores;
   CsvRecord rec;
   while (sr.Next(&rec)) {
@@ -257,4 +260,4 @@ Result<LoadedPanel> LoadSharedDataset(std::string_view name, const std::string& 
   return r;
 }
 
-}  // namespace retailcast::io
+}  // namespace retailcast::test_data
