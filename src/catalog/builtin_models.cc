@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "retailcast/catalog/catalog.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/additive.h"
 #include "retailcast/models/arima.h"
 #include "retailcast/models/baselines.h"
@@ -25,9 +26,9 @@ namespace {
 
 // A per-series model's row: its own parameters plus the output options every per-series
 // model shares (log1p / Box-Cox scale, non-negative output; models/output_transform.h).
-ModelEntry LocalModel(std::string_view name, std::string description, ParamSpec spec,
+ModelEntry LocalModel(std::string_view name, std::string description, const ParamTableBase& params,
                       models::EstimatorFactory factory) {
-  return {std::string(name), std::move(description), models::WithOutputOptions(std::move(spec)),
+  return {std::string(name), std::move(description), models::WithOutputOptions(params.Spec()),
           models::WithOutputTransform(name, std::move(factory))};
 }
 
@@ -35,12 +36,12 @@ using GlobalFactory = std::function<Result<std::unique_ptr<GlobalEstimator>>(con
 
 // A global model's row (global_model.h): its global factory, and as `factory` its per-series
 // form (the model fitted to one series alone) for callers that need a per-series model.
-ModelEntry GlobalModel(std::string_view name, std::string description, ParamSpec spec,
+ModelEntry GlobalModel(std::string_view name, std::string description, const ParamTableBase& params,
                        GlobalFactory global) {
   ModelEntry e;
   e.name = std::string(name);
   e.description = std::move(description);
-  e.spec = std::move(spec);
+  e.spec = params.Spec();
   e.factory = [global](const ParamValues& p) -> Result<std::unique_ptr<Estimator>> {
     RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<GlobalEstimator> g, global(p));
     return MakePerSeriesEstimator(std::move(g));
@@ -56,101 +57,104 @@ void RegisterBuiltinModels(ModelRegistry& registry) {
   ModelEntry table[] = {
       LocalModel(kNaiveName,
                  "Naive: every forecast is the last observed value (random walk; FPP3 5.2)",
-                 NaiveSpec(), MakeNaive),
+                 NaiveParamTable(), MakeNaive),
       LocalModel(
           kSeasonalNaiveName,
           "Seasonal naive: the observed value one season earlier (FPP3 5.2; R forecast::snaive)",
-          SeasonalNaiveSpec(), MakeSeasonalNaive),
+          SeasonalNaiveParamTable(), MakeSeasonalNaive),
       LocalModel(kMeanName,
                  "Mean: the average of all observations, Student t intervals (FPP3 5.2; R "
                  "forecast::meanf)",
-                 MeanSpec(), MakeMean),
+                 MeanParamTable(), MakeMean),
       LocalModel(kDriftName,
                  "Drift: random walk plus the average historical change per period (FPP3 5.2; R "
                  "rwf)",
-                 DriftSpec(), MakeDrift),
+                 DriftParamTable(), MakeDrift),
       LocalModel(kWindowAverageName,
                  "Window average: the mean of the last window_size observed values",
-                 WindowAverageSpec(), MakeWindowAverage),
+                 WindowAverageParamTable(), MakeWindowAverage),
       LocalModel(kAutoEtsName,
                  "AutoETS: exponential smoothing state space model, form chosen by AICc (Hyndman "
                  "et al. 2008; R forecast::ets)",
-                 AutoEtsSpec(), MakeAutoEts),
+                 AutoEtsParamTable(), MakeAutoEts),
       LocalModel(kEtsName,
                  "ETS: one given exponential smoothing state space form, e.g. model=MAdM "
                  "(Hyndman et al. 2008; R forecast::ets(y, model))",
-                 EtsSpec(), MakeEts),
+                 EtsParamTable(), MakeEts),
       LocalModel(kAutoArimaName,
                  "AutoARIMA: seasonal ARIMA order chosen by the Hyndman-Khandakar stepwise "
                  "search on AICc (R forecast::auto.arima)",
-                 AutoArimaSpec(), MakeAutoArima),
+                 AutoArimaParamTable(), MakeAutoArima),
       LocalModel(kArimaName,
                  "ARIMA(p,d,q)(P,D,Q)[m] of a given order, exact likelihood by a Kalman filter "
                  "(R stats::arima, forecast::Arima)",
-                 ArimaSpec(), MakeArima),
+                 ArimaParamTable(), MakeArima),
       LocalModel(kThetaName,
                  "Theta: SES with drift half the trend slope on the seasonally adjusted series "
                  "(Assimakopoulos & Nikolopoulos 2000; Hyndman & Billah 2003; R forecast::thetaf)",
-                 ThetaSpec(), MakeTheta),
+                 ThetaParamTable(), MakeTheta),
       LocalModel(kAutoThetaName,
                  "Optimised theta models STM, OTM, DSTM, DOTM, chosen per series by in-sample "
                  "MSE (Fiorucci et al. 2016)",
-                 AutoThetaSpec(), MakeAutoTheta),
+                 AutoThetaParamTable(), MakeAutoTheta),
       LocalModel(kCrostonName,
                  "Croston: smoothed demand size over smoothed interval (Croston 1972; R "
                  "forecast::croston); demand-model quantiles",
-                 CrostonSpec(), MakeCroston),
+                 CrostonParamTable(), MakeCroston),
       LocalModel(kSbaName,
                  "Syntetos-Boylan approximation: Croston times (1 - alpha/2) (Syntetos & Boylan "
                  "2005)",
-                 SbaSpec(), MakeSba),
+                 SbaParamTable(), MakeSba),
       LocalModel(kTsbName,
                  "TSB: demand probability smoothed every period times smoothed size (Teunter, "
                  "Syntetos & Babai 2011)",
-                 TsbSpec(), MakeTsb),
+                 TsbParamTable(), MakeTsb),
       LocalModel(kAdidaName,
                  "ADIDA: SES on the series aggregated to the mean demand interval, disaggregated "
                  "(Nikolopoulos et al. 2011)",
-                 AdidaSpec(), MakeAdida),
+                 AdidaParamTable(), MakeAdida),
       LocalModel(kImapaName,
                  "IMAPA: mean of SES forecasts over aggregation levels 1..mean demand interval "
                  "(Petropoulos & Kourentzes 2015)",
-                 ImapaSpec(), MakeImapa),
+                 ImapaParamTable(), MakeImapa),
       LocalModel(kMstlName,
                  "MSTL: multiple STL seasonal decomposition plus a non-seasonal model of the "
                  "adjusted series (Bandara et al. 2021; R forecast::stlf / mstl)",
-                 MstlSpec(), [](const ParamValues& p) { return MakeMstl(p, BuiltinRegistry()); }),
+                 MstlParamTable(),
+                 [](const ParamValues& p) { return MakeMstl(p, BuiltinRegistry()); }),
       LocalModel(kAdditiveName,
                  "Additive (Prophet-style): piecewise-linear/logistic/flat trend, Fourier "
                  "seasonality, holidays, events and regressors, MAP by L-BFGS (Taylor & Letham "
                  "2018; R prophet)",
-                 AdditiveSpec(), MakeAdditive),
+                 AdditiveParamTable(), MakeAdditive),
       GlobalModel(kGbmName,
                   "Gradient-boosted trees (XGBoost) over every series at once on lag, rolling, "
                   "calendar, event, price and static features; the M5 winners' approach "
                   "(Makridakis et al. 2022)",
-                  GbmSpec(), MakeGbm),
+                  GbmParamTable(), MakeGbm),
       GlobalModel(kMlpName,
                   "Dense neural network (64-32-1, LibTorch) over every series at once on the "
                   "gbm feature rows",
-                  MlpSpec(), MakeMlp),
+                  MlpParamTable(), MakeMlp),
       GlobalModel(kLstmName,
                   "LSTM (or GRU) over the recent target window joined with the gbm feature rows "
                   "(LibTorch), over every series at once",
-                  LstmSpec(), MakeLstm),
+                  LstmParamTable(), MakeLstm),
       // Built from other models of this table; their members carry the output options.
       {std::string(kComboName),
        "Combination: mean or median of several models' forecasts and interval bounds (Bates & "
        "Granger 1969; M4 competition)",
-       ComboSpec(), [](const ParamValues& p) { return MakeCombo(p, BuiltinRegistry()); }},
+       ComboParamTable().Spec(),
+       [](const ParamValues& p) { return MakeCombo(p, BuiltinRegistry()); }},
       {std::string(kAutoName),
        "Per-series choice among candidate models by a rolling-origin backtest on the training "
        "series",
-       AutoSpec(), [](const ParamValues& p) { return MakeAuto(p, BuiltinRegistry()); }},
+       AutoParamTable().Spec(),
+       [](const ParamValues& p) { return MakeAuto(p, BuiltinRegistry()); }},
       GlobalModel(kEnsembleName,
                   "Global and per-series models combined: their equal-weight mean or one of them, "
                   "chosen by a backtest (the M5 winners' blend of global variants)",
-                  EnsembleSpec(),
+                  EnsembleParamTable(),
                   [](const ParamValues& p) { return MakeEnsemble(p, BuiltinRegistry()); }),
   };
   for (auto& entry : table) {

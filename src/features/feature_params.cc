@@ -1,4 +1,4 @@
-// The pipeline's parameters (FeatureParamSpec), their parsing and their resolution against a
+// The pipeline's parameters (FeatureParamTable), their checks and their resolution against a
 // training panel (ResolveFeatureConfig), with the frequency-dependent "auto" defaults.
 #include <algorithm>
 #include <cctype>
@@ -9,37 +9,6 @@
 
 namespace retailcast::features {
 namespace {
-
-ParamDef Text(std::string name, std::string def, std::string description) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = ParamType::kString;
-  d.default_value = std::move(def);
-  d.description = std::move(description);
-  return d;
-}
-
-ParamDef Flag(std::string name, bool def, std::string description) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = ParamType::kBool;
-  d.default_value = def ? "true" : "false";
-  d.min = 0;
-  d.max = 1;
-  d.description = std::move(description);
-  return d;
-}
-
-ParamDef Int(std::string name, int max, std::string description) {
-  ParamDef d;
-  d.name = std::move(name);
-  d.type = ParamType::kInt;
-  d.default_value = "0";
-  d.min = 0;
-  d.max = max;
-  d.description = std::move(description);
-  return d;
-}
 
 // Splits a list on spaces and semicolons (commas separate parameters on the command line).
 std::vector<std::string> Tokens(std::string_view text) {
@@ -182,64 +151,54 @@ std::string ListOf(const std::vector<std::string>& v) {
 
 }  // namespace
 
-ParamSpec FeatureParamSpec() {
-  return {
-      Text("lags", "auto",
-           "lag features (periods before the latest usable value), e.g. '1-7 14 28'; auto = "
-           "daily 1-7 14 21 28, weekly 1-4 8 13 26 52, monthly 1-3 6 12 24; 'none'"),
-      Text("windows", "auto",
-           "rolling windows in periods; auto = daily 7 28 56, weekly 4 13 52, monthly 3 6 12"),
-      Text("rolling_stats", "mean std min max", "statistics of every rolling window"),
-      Flag("expanding", true,
-           "expanding mean, std and zero share, periods since the last non-zero value, age"),
-      Flag("calendar", true, "calendar features (day of week, week of year, month, paydays...)"),
-      Text("paydays", "1 15 last", "days of the month that are paydays ('last' = month end)"),
-      Text("holidays", "",
-           "public holiday calendar (US, UK, DE, FR, CA, AU, EC) for event features; '' = none"),
-      Text("events_file", "",
-           "events file (list, M5 calendar or flags layout; see events.h) read when fitted"),
-      Text("event_columns", "auto",
-           "exogenous 0/1 columns whose next/previous flagged period is a feature; auto = "
-           "every 0/1 column; 'none'"),
-      Int("event_range", 1000, "cap of the event distances in periods; 0 = auto (daily 28)"),
-      Text("price_column", "auto",
-           "exogenous price column for price features; auto = sell_price, price or unit_price "
-           "when present; 'none'"),
-      Text("item_attribute", "auto",
-           "attribute naming the item across stores, for price_rel_item; auto = item_id; 'none'"),
-      Int("price_window", 1000, "periods of the markdown reference price; 0 = auto (daily 28)"),
-      Text("exog", "auto",
-           "exogenous columns used as they are at the row's date; auto = all but the price "
-           "column; 'none'"),
-      Text("attributes", "auto", "static attributes as categorical codes; auto = all; 'none'"),
-      Flag("target_encoding", true,
-           "target encodings of the series and of each attribute by season position"),
-      Flag("scale", true, "divide target-derived values by the series' recent mean level"),
-      Int("scale_window", 100000, "periods of the level; 0 = auto (about a year)"),
-  };
+const ParamTable<FeatureOptions>& FeatureParamTable() {
+  using O = FeatureOptions;
+  static const ParamTable<O> table =
+      ParamTable<O>()
+          .String("lags", &O::lags,
+                  "lag features (periods before the latest usable value), e.g. '1-7 14 28'; auto "
+                  "= daily 1-7 14 21 28, weekly 1-4 8 13 26 52, monthly 1-3 6 12 24; 'none'")
+          .String("windows", &O::windows,
+                  "rolling windows in periods; auto = daily 7 28 56, weekly 4 13 52, monthly 3 6 "
+                  "12")
+          .String("rolling_stats", &O::rolling_stats, "statistics of every rolling window")
+          .Bool("expanding", &O::expanding,
+                "expanding mean, std and zero share, periods since the last non-zero value, age")
+          .Bool("calendar", &O::calendar,
+                "calendar features (day of week, week of year, month, paydays...)")
+          .String("paydays", &O::paydays, "days of the month that are paydays ('last' = month end)")
+          .String("holidays", &O::holidays,
+                  "public holiday calendar (US, UK, DE, FR, CA, AU, EC) for event features; '' = "
+                  "none")
+          .String("events_file", &O::events_file,
+                  "events file (list, M5 calendar or flags layout; see events.h) read when fitted")
+          .String("event_columns", &O::event_columns,
+                  "exogenous 0/1 columns whose next/previous flagged period is a feature; auto = "
+                  "every 0/1 column; 'none'")
+          .Int("event_range", &O::event_range, 0, 1000,
+               "cap of the event distances in periods; 0 = auto (daily 28)")
+          .String("price_column", &O::price_column,
+                  "exogenous price column for price features; auto = sell_price, price or "
+                  "unit_price when present; 'none'")
+          .String("item_attribute", &O::item_attribute,
+                  "attribute naming the item across stores, for price_rel_item; auto = item_id; "
+                  "'none'")
+          .Int("price_window", &O::price_window, 0, 1000,
+               "periods of the markdown reference price; 0 = auto (daily 28)")
+          .String("exog", &O::exog,
+                  "exogenous columns used as they are at the row's date; auto = all but the price "
+                  "column; 'none'")
+          .String("attributes", &O::attributes,
+                  "static attributes as categorical codes; auto = all; 'none'")
+          .Bool("target_encoding", &O::target_encoding,
+                "target encodings of the series and of each attribute by season position")
+          .Bool("scale", &O::scale, "divide target-derived values by the series' recent mean level")
+          .Int("scale_window", &O::scale_window, 0, 100000,
+               "periods of the level; 0 = auto (about a year)");
+  return table;
 }
 
-Result<FeatureOptions> FeatureOptionsFromParams(const ParamValues& p, std::string_view model) {
-  FeatureOptions o;
-  o.lags = p.GetString("lags");
-  o.windows = p.GetString("windows");
-  o.rolling_stats = p.GetString("rolling_stats");
-  o.expanding = p.GetBool("expanding");
-  o.calendar = p.GetBool("calendar");
-  o.paydays = p.GetString("paydays");
-  o.holidays = p.GetString("holidays");
-  o.events_file = p.GetString("events_file");
-  o.event_columns = p.GetString("event_columns");
-  o.event_range = static_cast<int>(p.GetInt("event_range"));
-  o.price_column = p.GetString("price_column");
-  o.item_attribute = p.GetString("item_attribute");
-  o.price_window = static_cast<int>(p.GetInt("price_window"));
-  o.exog = p.GetString("exog");
-  o.attributes = p.GetString("attributes");
-  o.target_encoding = p.GetBool("target_encoding");
-  o.scale = p.GetBool("scale");
-  o.scale_window = static_cast<int>(p.GetInt("scale_window"));
-  // Check the syntax now, so a typo fails when the model is built, not when it is fitted.
+Status CheckFeatureOptions(const FeatureOptions& o, std::string_view model) {
   if (!IsWord(o.lags, "auto"))
     RETAILCAST_RETURN_IF_ERROR(ParsePeriods(model, "lags", o.lags).status());
   if (!IsWord(o.windows, "auto")) {
@@ -254,7 +213,7 @@ Result<FeatureOptions> FeatureOptionsFromParams(const ParamValues& p, std::strin
                                      "': holidays: " + c.status().message());
     }
   }
-  return o;
+  return Status::Ok();
 }
 
 std::vector<std::string> FeatureConfig::Inputs() const {

@@ -18,12 +18,14 @@ namespace {
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 Result<std::unique_ptr<Estimator>> Combo(const KeyValues& kv) {
-  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(models::ComboSpec(), kv, "model 'combo'"));
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p,
+                              ParseParams(models::ComboParamTable().Spec(), kv, "model 'combo'"));
   return models::MakeCombo(p, BuiltinRegistry());
 }
 
 Result<std::unique_ptr<Estimator>> Auto(const KeyValues& kv) {
-  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(models::AutoSpec(), kv, "model 'auto'"));
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p,
+                              ParseParams(models::AutoParamTable().Spec(), kv, "model 'auto'"));
   return models::MakeAuto(p, BuiltinRegistry());
 }
 

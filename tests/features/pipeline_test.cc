@@ -14,15 +14,20 @@
 namespace retailcast::features {
 namespace {
 
-ParamValues Params(const std::vector<std::pair<std::string, std::string>>& kv) {
-  auto p = ParseParams(FeatureParamSpec(), kv, "test");
+// The options of `kv` as a model builds them: parsed against the table, bound, checked.
+Result<FeatureOptions> Options(const std::vector<std::pair<std::string, std::string>>& kv,
+                               std::string_view model) {
+  auto p = ParseParams(FeatureParamTable().Spec(), kv, "test");
   EXPECT_TRUE(p.ok()) << p.status().ToString();
-  return p.ok() ? *p : ParamValues{};
+  if (!p.ok()) return p.status();
+  FeatureOptions o = FeatureParamTable().Bind(*p);
+  RETAILCAST_RETURN_IF_ERROR(CheckFeatureOptions(o, model));
+  return o;
 }
 
 Result<FeatureConfig> Resolve(const std::vector<std::pair<std::string, std::string>>& kv,
                               const Panel& panel) {
-  RETAILCAST_ASSIGN_OR_RETURN(FeatureOptions o, FeatureOptionsFromParams(Params(kv), "test"));
+  RETAILCAST_ASSIGN_OR_RETURN(FeatureOptions o, Options(kv, "test"));
   GlobalTrainingData data{&panel, {}, false};
   return ResolveFeatureConfig(o, data, "test");
 }
@@ -59,7 +64,7 @@ Panel DailyPanel(int64_t length = 60) {
 }
 
 TEST(FeatureParamsTest, DefaultsParseAndBadListsAreInvalidArgument) {
-  auto o = FeatureOptionsFromParams(Params({}), "gbm");
+  auto o = Options({}, "gbm");
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->lags, "auto");
   for (const auto& [key, value] :
@@ -71,13 +76,13 @@ TEST(FeatureParamsTest, DefaultsParseAndBadListsAreInvalidArgument) {
                                                         {"rolling_stats", "mean median"},
                                                         {"paydays", "32"},
                                                         {"holidays", "XX"}}) {
-    auto bad = FeatureOptionsFromParams(Params({{key, value}}), "gbm");
+    auto bad = Options({{key, value}}, "gbm");
     ASSERT_FALSE(bad.ok()) << key << "=" << value;
     EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status().ToString();
     EXPECT_NE(bad.status().message().find("gbm"), std::string::npos);
   }
-  EXPECT_TRUE(FeatureOptionsFromParams(Params({{"lags", "1-3 7;14"}}), "gbm").ok());
+  EXPECT_TRUE(Options({{"lags", "1-3 7;14"}}, "gbm").ok());
 }
 
 TEST(FeatureConfigTest, AutoValuesDependOnFrequencyAndPanel) {

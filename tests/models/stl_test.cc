@@ -120,7 +120,8 @@ TEST(StlTest, MstlDropsPeriodsOfHalfTheSeriesOrMore) {
 
 Result<std::unique_ptr<Estimator>> MakeMstl(
     const std::vector<std::pair<std::string, std::string>>& kv) {
-  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p, ParseParams(models::MstlSpec(), kv, "model 'mstl'"));
+  RETAILCAST_ASSIGN_OR_RETURN(ParamValues p,
+                              ParseParams(models::MstlParamTable().Spec(), kv, "model 'mstl'"));
   return models::MakeMstl(p, BuiltinRegistry());
 }
 

@@ -35,6 +35,7 @@
 #include "retailcast/core/global_model.h"
 #include "retailcast/core/model.h"
 #include "retailcast/core/panel.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/serialize.h"
 #include "retailcast/core/status.h"
@@ -87,11 +88,13 @@ struct FeatureOptions {
   int scale_window = 0;  // 0 = auto (about a year)
 };
 
-// The pipeline's entries of a model's parameter spec (appended to each global model's).
-ParamSpec FeatureParamSpec();
-// Reads the FeatureParamSpec keys of validated `params`, checking the syntax of the lists.
-// InvalidArgument naming the key, the value and the expected form.
-Result<FeatureOptions> FeatureOptionsFromParams(const ParamValues& params, std::string_view model);
+// The pipeline's parameters as a table over FeatureOptions (param_table.h), nested into each
+// global model's table.
+const ParamTable<FeatureOptions>& FeatureParamTable();
+// Checks the syntax of the lists of `options` (lags, windows, rolling_stats, paydays) and the
+// holiday country, so a typo fails when a model is built, not when it is fitted.
+// InvalidArgument naming `model`, the key, the value and the expected form.
+Status CheckFeatureOptions(const FeatureOptions& options, std::string_view model);
 
 // What the pipeline computes, resolved against a training panel; saved with a fitted model.
 struct FeatureConfig {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 #include "retailcast/features/events.h"
@@ -120,8 +121,8 @@ struct AdditiveParams {
   std::vector<double> tune_seasonality_scales = {0.01, 0.1, 1, 10};
 };
 
-// The registry's parameter spec of "additive" (see `retailcast models`).
-ParamSpec AdditiveSpec();
+// The registry's parameter table of "additive" (param_table.h; see `retailcast models`).
+const ParamTableBase& AdditiveParamTable();
 // Builds the options from validated values: parses the lists (regressors, seasonalities,
 // grids), reads the events file. InvalidArgument for a malformed list or inconsistent
 // options; the events file's own errors (NotFound, DataError) as returned by

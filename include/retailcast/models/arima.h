@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -17,8 +18,9 @@ namespace retailcast::models {
 inline constexpr std::string_view kArimaName = "arima";
 inline constexpr std::string_view kAutoArimaName = "auto_arima";
 
-ParamSpec ArimaSpec();
-ParamSpec AutoArimaSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& ArimaParamTable();
+const ParamTableBase& AutoArimaParamTable();
 
 // Factories: `params` must have been validated against the matching spec.
 Result<std::unique_ptr<Estimator>> MakeArima(const ParamValues& params);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -22,11 +23,12 @@ inline constexpr std::string_view kDriftName = "drift";
 inline constexpr std::string_view kMeanName = "mean";
 inline constexpr std::string_view kWindowAverageName = "window_average";
 
-ParamSpec NaiveSpec();
-ParamSpec SeasonalNaiveSpec();
-ParamSpec DriftSpec();
-ParamSpec MeanSpec();
-ParamSpec WindowAverageSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& NaiveParamTable();
+const ParamTableBase& SeasonalNaiveParamTable();
+const ParamTableBase& DriftParamTable();
+const ParamTableBase& MeanParamTable();
+const ParamTableBase& WindowAverageParamTable();
 
 // Factories: `params` must have been validated against the matching spec.
 Result<std::unique_ptr<Estimator>> MakeNaive(const ParamValues& params);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/registry.h"
 #include "retailcast/core/status.h"
@@ -19,8 +20,9 @@ namespace retailcast::models {
 inline constexpr std::string_view kComboName = "combo";
 inline constexpr std::string_view kAutoName = "auto";
 
-ParamSpec ComboSpec();
-ParamSpec AutoSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& ComboParamTable();
+const ParamTableBase& AutoParamTable();
 
 // Factories: `params` validated against the matching spec; members are built through
 // `registry`, which must outlive the estimator. NotFound for an unknown member name,

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -17,8 +18,9 @@ namespace retailcast::models {
 inline constexpr std::string_view kAutoEtsName = "auto_ets";
 inline constexpr std::string_view kEtsName = "ets";
 
-ParamSpec AutoEtsSpec();
-ParamSpec EtsSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& AutoEtsParamTable();
+const ParamTableBase& EtsParamTable();
 // Factories: `params` must have been validated against the matching spec.
 Result<std::unique_ptr<Estimator>> MakeAutoEts(const ParamValues& params);
 Result<std::unique_ptr<Estimator>> MakeEts(const ParamValues& params);

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "retailcast/core/global_model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/registry.h"
 #include "retailcast/core/status.h"
@@ -31,10 +32,11 @@ inline constexpr std::string_view kMlpName = "mlp";
 inline constexpr std::string_view kLstmName = "lstm";
 inline constexpr std::string_view kEnsembleName = "ensemble";
 
-ParamSpec GbmSpec();
-ParamSpec MlpSpec();
-ParamSpec LstmSpec();
-ParamSpec EnsembleSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& GbmParamTable();
+const ParamTableBase& MlpParamTable();
+const ParamTableBase& LstmParamTable();
+const ParamTableBase& EnsembleParamTable();
 
 // Factories: `params` validated against the matching spec. InvalidArgument for combinations
 // the spec cannot express (e.g. a feature list with a syntax error).

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -24,11 +25,12 @@ inline constexpr std::string_view kTsbName = "tsb";
 inline constexpr std::string_view kAdidaName = "adida";
 inline constexpr std::string_view kImapaName = "imapa";
 
-ParamSpec CrostonSpec();
-ParamSpec SbaSpec();
-ParamSpec TsbSpec();
-ParamSpec AdidaSpec();
-ParamSpec ImapaSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& CrostonParamTable();
+const ParamTableBase& SbaParamTable();
+const ParamTableBase& TsbParamTable();
+const ParamTableBase& AdidaParamTable();
+const ParamTableBase& ImapaParamTable();
 
 // Factories: `params` must have been validated against the matching spec.
 Result<std::unique_ptr<Estimator>> MakeCroston(const ParamValues& params);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/registry.h"
 #include "retailcast/core/status.h"
@@ -15,10 +16,11 @@ namespace retailcast::models {
 
 inline constexpr std::string_view kMstlName = "mstl";
 
-ParamSpec MstlSpec();
+// The parameter table (param_table.h); the spec is its Spec().
+const ParamTableBase& MstlParamTable();
 
-// `params` validated against MstlSpec(); the model of the adjusted series is built through
-// `registry`, which must outlive the estimator. NotFound for an unknown trend_model,
+// `params` validated against MstlParamTable().Spec(); the model of the adjusted series is built
+// through `registry`, which must outlive the estimator. NotFound for an unknown trend_model,
 // InvalidArgument for a bad seasonal_periods list or a trend model that is an ensemble.
 Result<std::unique_ptr<Estimator>> MakeMstl(const ParamValues& params,
                                             const ModelRegistry& registry);

@@ -33,6 +33,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -45,8 +46,9 @@ inline constexpr std::string_view kNonNegativeParam = "non_negative";
 
 using EstimatorFactory = std::function<Result<std::unique_ptr<Estimator>>(const ParamValues&)>;
 
-// `spec` with the four output parameters appended (transform, lambda, bias_adjust,
-// non_negative).
+// The table of the four output parameters (transform, lambda, bias_adjust, non_negative).
+const ParamTableBase& OutputParamTable();
+// `spec` with the rows of OutputParamTable() appended.
 ParamSpec WithOutputOptions(ParamSpec spec);
 
 // A factory that builds `inner` from the same parameters and wraps it with the output

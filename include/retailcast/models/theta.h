@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "retailcast/core/model.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/params.h"
 #include "retailcast/core/status.h"
 
@@ -18,8 +19,9 @@ namespace retailcast::models {
 inline constexpr std::string_view kThetaName = "theta";
 inline constexpr std::string_view kAutoThetaName = "auto_theta";
 
-ParamSpec ThetaSpec();
-ParamSpec AutoThetaSpec();
+// Parameter tables (param_table.h); a model's spec is its table's Spec().
+const ParamTableBase& ThetaParamTable();
+const ParamTableBase& AutoThetaParamTable();
 
 // Factories: `params` must have been validated against the matching spec.
 Result<std::unique_ptr<Estimator>> MakeTheta(const ParamValues& params);

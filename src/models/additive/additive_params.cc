@@ -13,11 +13,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/features/holidays.h"
 #include "retailcast/models/additive.h"
 
@@ -25,14 +26,7 @@ namespace retailcast::models {
 namespace {
 
 constexpr double kMaxScale = 1e6;
-
-ParamDef Text(std::string name, std::string default_value, std::string description,
-              std::vector<std::string> choices = {}) {
-  return MakeParamDef(std::move(name), ParamType::kString, std::move(default_value), 0, 0,
-                      std::move(description), std::move(choices));
-}
-
-const std::vector<std::string> kModeChoices = {"", "additive", "multiplicative"};
+constexpr int64_t kMaxSeed = 9'000'000'000'000'000;
 
 std::string Owner() { return std::string(kAdditiveName); }
 
@@ -73,8 +67,7 @@ Result<ComponentMode> ParseMode(const std::string& text, ComponentMode inherited
   return Bad(param, text, "a mode must be additive or multiplicative");
 }
 
-Result<std::vector<double>> ParseGrid(const ParamValues& values, const std::string& param) {
-  const std::string& text = values.GetString(param);
+Result<std::vector<double>> ParseGrid(const std::string& text, const std::string& param) {
   std::vector<double> grid;
   for (const std::string& item : Split(text, '+')) {
     double v = 0;
@@ -87,9 +80,8 @@ Result<std::vector<double>> ParseGrid(const ParamValues& values, const std::stri
   return grid;
 }
 
-Result<std::vector<RegressorSpec>> ParseRegressors(const ParamValues& values, double prior,
+Result<std::vector<RegressorSpec>> ParseRegressors(const std::string& text, double prior,
                                                    ComponentMode mode) {
-  const std::string& text = values.GetString("regressors");
   std::vector<RegressorSpec> out;
   if (text.empty()) return out;
   for (const std::string& item : Split(text, '+')) {
@@ -127,9 +119,8 @@ Result<std::vector<RegressorSpec>> ParseRegressors(const ParamValues& values, do
   return out;
 }
 
-Result<std::vector<SeasonalitySpec>> ParseSeasonalities(const ParamValues& values, double prior,
+Result<std::vector<SeasonalitySpec>> ParseSeasonalities(const std::string& text, double prior,
                                                         ComponentMode mode) {
-  const std::string& text = values.GetString("seasonalities");
   std::vector<SeasonalitySpec> out;
   if (text.empty()) return out;
   for (const std::string& item : Split(text, '+')) {
@@ -163,8 +154,7 @@ Result<std::vector<SeasonalitySpec>> ParseSeasonalities(const ParamValues& value
   return out;
 }
 
-Result<std::vector<HolidaySetting>> ParseHolidaySettings(const ParamValues& values) {
-  const std::string& text = values.GetString("holiday_settings");
+Result<std::vector<HolidaySetting>> ParseHolidaySettings(const std::string& text) {
   std::vector<HolidaySetting> out;
   if (text.empty()) return out;
   const std::string usage =
@@ -197,184 +187,177 @@ Result<std::vector<HolidaySetting>> ParseHolidaySettings(const ParamValues& valu
   return out;
 }
 
-Result<Growth> ParseGrowth(const std::string& text) {
-  if (text == "linear") return Growth::kLinear;
-  if (text == "logistic") return Growth::kLogistic;
-  if (text == "flat") return Growth::kFlat;
-  return Bad("growth", text, "one of linear, logistic, flat");
+// '+'-joined numbers in their shortest round-trip form, as the grid parameters read them.
+std::string JoinScales(const std::vector<double>& scales) {
+  std::string out;
+  for (double v : scales) out += (out.empty() ? "" : "+") + ParamDefaultText(ParamValue{v});
+  return out;
+}
+
+// The registry's parameters of "additive" (AdditiveTable): the fields of AdditiveParams that a
+// parameter sets as it is, and, for the others, the form the parameter gives, which
+// AdditiveParamsFromValues parses or resolves into them.
+struct AdditiveSettings : AdditiveParams {
+  ComponentMode seasonality_mode = ComponentMode::kAdditive;
+  // Modes given per component; unset = seasonality_mode.
+  std::optional<ComponentMode> yearly_mode_given, weekly_mode_given, daily_mode_given,
+      holidays_mode_given, regressor_mode_given;
+  std::string seasonalities_text;     // name:period_days:order[:prior_scale[:mode]] joined by '+'
+  std::string holiday_settings_text;  // name:lower:upper[:prior_scale] joined by '+'
+  std::string events_path;            // events file read into `events`
+  std::string event_flags;            // 0/1 columns of the events file joined by '+'
+  bool events_by_type = false;
+  std::string regressors_text;  // name[:prior_scale[:mode[:standardize]]] joined by '+'
+  double regressor_prior_scale = RegressorSpec{}.prior_scale;
+  std::string tune_changepoint_text = JoinScales(tune_changepoint_scales);
+  std::string tune_seasonality_text = JoinScales(tune_seasonality_scales);
+};
+
+const ParamTable<AdditiveSettings>& AdditiveTable() {
+  using S = AdditiveSettings;
+  using P = AdditiveParams;
+  static const ParamTable<S> table = [] {
+    const std::vector<std::pair<std::string, std::optional<ComponentMode>>> modes = {
+        {"", std::nullopt},
+        {"additive", ComponentMode::kAdditive},
+        {"multiplicative", ComponentMode::kMultiplicative}};
+    std::vector<std::string> countries = {""};
+    for (const auto& c : features::HolidayCountries()) countries.emplace_back(c.code);
+    ParamTable<S> t;
+    t.Choice(
+         "growth", &P::growth,
+         {{"linear", Growth::kLinear}, {"logistic", Growth::kLogistic}, {"flat", Growth::kFlat}},
+         "trend: linear (piecewise linear), logistic (saturating between floor and cap) or "
+         "flat")
+        .Double("cap", &P::cap,
+                "logistic growth: the capacity (saturation level), > floor; or give cap_column")
+        .String("cap_column", &P::cap_column,
+                "logistic growth: exogenous column with the capacity per date (its future values "
+                "must be given at forecast time)")
+        .Double("floor", &P::floor, "logistic growth: the lower saturation level")
+        .String("floor_column", &P::floor_column,
+                "logistic growth: exogenous column with the floor per date")
+        .Int("n_changepoints", &P::n_changepoints, 0, 1000,
+             "number of potential trend changepoints, spread evenly over the first "
+             "changepoint_range of the observations")
+        .Double("changepoint_range", &P::changepoint_range, 0, 1,
+                "share of the history (from its start) where changepoints may be")
+        .Double("changepoint_prior_scale", &P::changepoint_prior_scale, 1e-9, kMaxScale,
+                "scale of the Laplace prior on trend rate changes (larger = more flexible trend)")
+        .Int("yearly_seasonality", &P::yearly_order, -1, 100,
+             "Fourier order of the yearly seasonality; -1 = auto (10 with at least two years of "
+             "history), 0 = off")
+        .Int("weekly_seasonality", &P::weekly_order, -1, 100,
+             "Fourier order of the weekly seasonality; -1 = auto (3 for daily data spanning at "
+             "least two weeks), 0 = off")
+        .Int("daily_seasonality", &P::daily_order, -1, 100,
+             "Fourier order of the daily seasonality; -1 = auto (off: it needs sub-daily data)")
+        .Choice("seasonality_mode", &S::seasonality_mode,
+                {{"additive", ComponentMode::kAdditive},
+                 {"multiplicative", ComponentMode::kMultiplicative}},
+                "how seasonalities (and by default holidays and regressors) combine with the "
+                "trend")
+        .Choice("yearly_mode", &S::yearly_mode_given, modes,
+                "mode of the yearly seasonality; empty = seasonality_mode")
+        .Choice("weekly_mode", &S::weekly_mode_given, modes,
+                "mode of the weekly seasonality; empty = seasonality_mode")
+        .Choice("daily_mode", &S::daily_mode_given, modes,
+                "mode of the daily seasonality; empty = seasonality_mode")
+        .Double("seasonality_prior_scale", &P::seasonality_prior_scale, 1e-9, kMaxScale,
+                "scale of the normal prior on Fourier coefficients (smaller = smoother)")
+        .String("seasonalities", &S::seasonalities_text,
+                "custom seasonalities, name:period_days:order[:prior_scale[:mode]] joined by "
+                "'+', e.g. monthly:30.4375:5")
+        .String("country", &P::country,
+                "built-in public holidays of this country (US, UK, DE, FR, CA, AU, EC); empty = "
+                "none",
+                std::move(countries))
+        .Int("holidays_lower_window", &P::holidays_lower_window, -features::kMaxEventWindow, 0,
+             "days before each holiday (and each event without its own window) that share its "
+             "effect")
+        .Int("holidays_upper_window", &P::holidays_upper_window, 0, features::kMaxEventWindow,
+             "days after each holiday (and each event without its own window) that share its "
+             "effect")
+        .Double("holidays_prior_scale", &P::holidays_prior_scale, 1e-9, kMaxScale,
+                "prior scale of holiday effects and of events without their own")
+        .Choice("holidays_mode", &S::holidays_mode_given, modes,
+                "mode of holidays and events; empty = seasonality_mode")
+        .String("holiday_settings", &S::holiday_settings_text,
+                "per-holiday windows and prior scales, name:lower:upper[:prior_scale] joined by "
+                "'+', e.g. Thanksgiving:0:1:20 (names as in the country's calendar)")
+        .String("events", &S::events_path,
+                "events file: event,ds[,lower_window,upper_window,prior_scale] rows, an M5 "
+                "calendar.csv, or a file of 0/1 columns named by event_flags")
+        .String("event_flags", &S::event_flags,
+                "0/1 columns of the events file that are events, joined by '+' (e.g. "
+                "Holiday_Flag)")
+        .Bool("events_by_type", &S::events_by_type,
+              "M5 calendar: one event per event type (Sporting, Cultural, ...) instead of per "
+              "name")
+        .String("regressors", &S::regressors_text,
+                "extra regressors (exogenous columns), name[:prior_scale[:mode[:standardize]]] "
+                "joined by '+', e.g. Temperature+Holiday_Flag:5")
+        .Double("regressor_prior_scale", &S::regressor_prior_scale, 1e-9, kMaxScale,
+                "default prior scale of regressor coefficients")
+        .Choice("regressor_mode", &S::regressor_mode_given, modes,
+                "default mode of regressors; empty = seasonality_mode")
+        .Int("interval_samples", &P::interval_samples, 0, 10000,
+             "simulated paths (noise plus future trend changes) behind the intervals; 0 = "
+             "normal intervals from the noise alone")
+        .Bool("count_aware", &P::count_aware,
+              "intervals from a negative binomial noise model, never below zero (unit sales); "
+              "the mean is max(yhat, 0)")
+        .Int("seed", &P::seed, 0, kMaxSeed, "seed of the simulated paths (with the series id)")
+        .Bool("tune", &P::tune,
+              "choose changepoint_prior_scale x seasonality_prior_scale by a rolling-origin "
+              "backtest (MASE) on the training series, then refit")
+        .Int("tune_windows", &P::tune_windows, 1, 20, "tune: number of backtest windows")
+        .Int("tune_horizon", &P::tune_horizon, 0, 10000,
+             "tune: periods per backtest window; 0 = a tenth of the series")
+        .String("tune_changepoint_scales", &S::tune_changepoint_text,
+                "tune: changepoint_prior_scale grid, joined by '+'")
+        .String("tune_seasonality_scales", &S::tune_seasonality_text,
+                "tune: seasonality_prior_scale grid, joined by '+'");
+    return t;
+  }();
+  return table;
 }
 
 }  // namespace
 
-ParamSpec AdditiveSpec() {
-  using T = ParamType;
-  std::vector<std::string> countries = {""};
-  for (const auto& c : features::HolidayCountries()) countries.emplace_back(c.code);
-  return {
-      Text("growth", "linear",
-           "trend: linear (piecewise linear), logistic (saturating between floor and cap) or "
-           "flat",
-           {"linear", "logistic", "flat"}),
-      MakeParamDef("cap", T::kDouble, "0", -1e300, 1e300,
-                   "logistic growth: the capacity (saturation level), > floor; or give cap_column"),
-      Text("cap_column", "",
-           "logistic growth: exogenous column with the capacity per date (its future values "
-           "must be given at forecast time)"),
-      MakeParamDef("floor", T::kDouble, "0", -1e300, 1e300,
-                   "logistic growth: the lower saturation level"),
-      Text("floor_column", "", "logistic growth: exogenous column with the floor per date"),
-      MakeParamDef(
-          "n_changepoints", T::kInt, "25", 0, 1000,
-          "number of potential trend changepoints, spread evenly over the first changepoint_range "
-          "of the observations"),
-      MakeParamDef("changepoint_range", T::kDouble, "0.85", 0, 1,
-                   "share of the history (from its start) where changepoints may be"),
-      MakeParamDef(
-          "changepoint_prior_scale", T::kDouble, "0.05", 1e-9, kMaxScale,
-          "scale of the Laplace prior on trend rate changes (larger = more flexible trend)"),
-      MakeParamDef(
-          "yearly_seasonality", T::kInt, "-1", -1, 100,
-          "Fourier order of the yearly seasonality; -1 = auto (10 with at least two years of "
-          "history), 0 = off"),
-      MakeParamDef(
-          "weekly_seasonality", T::kInt, "-1", -1, 100,
-          "Fourier order of the weekly seasonality; -1 = auto (3 for daily data spanning at least "
-          "two weeks), 0 = off"),
-      MakeParamDef(
-          "daily_seasonality", T::kInt, "-1", -1, 100,
-          "Fourier order of the daily seasonality; -1 = auto (off: it needs sub-daily data)"),
-      Text("seasonality_mode", "additive",
-           "how seasonalities (and by default holidays and regressors) combine with the trend",
-           {"additive", "multiplicative"}),
-      Text("yearly_mode", "", "mode of the yearly seasonality; empty = seasonality_mode",
-           kModeChoices),
-      Text("weekly_mode", "", "mode of the weekly seasonality; empty = seasonality_mode",
-           kModeChoices),
-      Text("daily_mode", "", "mode of the daily seasonality; empty = seasonality_mode",
-           kModeChoices),
-      MakeParamDef("seasonality_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-                   "scale of the normal prior on Fourier coefficients (smaller = smoother)"),
-      Text("seasonalities", "",
-           "custom seasonalities, name:period_days:order[:prior_scale[:mode]] joined by '+', "
-           "e.g. monthly:30.4375:5"),
-      Text("country", "",
-           "built-in public holidays of this country (US, UK, DE, FR, CA, AU, EC); empty = none",
-           countries),
-      MakeParamDef(
-          "holidays_lower_window", T::kInt, "0", -features::kMaxEventWindow, 0,
-          "days before each holiday (and each event without its own window) that share its "
-          "effect"),
-      MakeParamDef("holidays_upper_window", T::kInt, "0", 0, features::kMaxEventWindow,
-                   "days after each holiday (and each event without its own window) that share its "
-                   "effect"),
-      MakeParamDef("holidays_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-                   "prior scale of holiday effects and of events without their own"),
-      Text("holidays_mode", "", "mode of holidays and events; empty = seasonality_mode",
-           kModeChoices),
-      Text("holiday_settings", "",
-           "per-holiday windows and prior scales, name:lower:upper[:prior_scale] joined by '+', "
-           "e.g. Thanksgiving:0:1:20 (names as in the country's calendar)"),
-      Text("events", "",
-           "events file: event,ds[,lower_window,upper_window,prior_scale] rows, an M5 "
-           "calendar.csv, or a file of 0/1 columns named by event_flags"),
-      Text("event_flags", "",
-           "0/1 columns of the events file that are events, joined by '+' (e.g. Holiday_Flag)"),
-      MakeParamDef(
-          "events_by_type", T::kBool, "false", 0, 1,
-          "M5 calendar: one event per event type (Sporting, Cultural, ...) instead of per name"),
-      Text("regressors", "",
-           "extra regressors (exogenous columns), name[:prior_scale[:mode[:standardize]]] joined "
-           "by '+', e.g. Temperature+Holiday_Flag:5"),
-      MakeParamDef("regressor_prior_scale", T::kDouble, "10", 1e-9, kMaxScale,
-                   "default prior scale of regressor coefficients"),
-      Text("regressor_mode", "", "default mode of regressors; empty = seasonality_mode",
-           kModeChoices),
-      MakeParamDef(
-          "interval_samples", T::kInt, "1000", 0, 10000,
-          "simulated paths (noise plus future trend changes) behind the intervals; 0 = normal "
-          "intervals from the noise alone"),
-      MakeParamDef(
-          "count_aware", T::kBool, "false", 0, 1,
-          "intervals from a negative binomial noise model, never below zero (unit sales); the "
-          "mean is max(yhat, 0)"),
-      MakeParamDef("seed", T::kInt, "0", 0, 9.0e15,
-                   "seed of the simulated paths (with the series id)"),
-      MakeParamDef(
-          "tune", T::kBool, "false", 0, 1,
-          "choose changepoint_prior_scale x seasonality_prior_scale by a rolling-origin backtest "
-          "(MASE) on the training series, then refit"),
-      MakeParamDef("tune_windows", T::kInt, "3", 1, 20, "tune: number of backtest windows"),
-      MakeParamDef("tune_horizon", T::kInt, "0", 0, 10000,
-                   "tune: periods per backtest window; 0 = a tenth of the series"),
-      Text("tune_changepoint_scales", "0.001+0.01+0.1+0.5",
-           "tune: changepoint_prior_scale grid, joined by '+'"),
-      Text("tune_seasonality_scales", "0.01+0.1+1+10",
-           "tune: seasonality_prior_scale grid, joined by '+'"),
-  };
-}
+const ParamTableBase& AdditiveParamTable() { return AdditiveTable(); }
 
 Result<AdditiveParams> AdditiveParamsFromValues(const ParamValues& values) {
-  AdditiveParams p;
-  RETAILCAST_ASSIGN_OR_RETURN(p.growth, ParseGrowth(values.GetString("growth")));
-  p.cap = values.GetDouble("cap");
-  p.cap_column = values.GetString("cap_column");
-  p.floor = values.GetDouble("floor");
-  p.floor_column = values.GetString("floor_column");
-  p.n_changepoints = static_cast<int>(values.GetInt("n_changepoints"));
-  p.changepoint_range = values.GetDouble("changepoint_range");
-  p.changepoint_prior_scale = values.GetDouble("changepoint_prior_scale");
-  p.yearly_order = static_cast<int>(values.GetInt("yearly_seasonality"));
-  p.weekly_order = static_cast<int>(values.GetInt("weekly_seasonality"));
-  p.daily_order = static_cast<int>(values.GetInt("daily_seasonality"));
-  const ComponentMode mode = values.GetString("seasonality_mode") == "multiplicative"
-                                 ? ComponentMode::kMultiplicative
-                                 : ComponentMode::kAdditive;
-  RETAILCAST_ASSIGN_OR_RETURN(p.yearly_mode,
-                              ParseMode(values.GetString("yearly_mode"), mode, "yearly_mode"));
-  RETAILCAST_ASSIGN_OR_RETURN(p.weekly_mode,
-                              ParseMode(values.GetString("weekly_mode"), mode, "weekly_mode"));
-  RETAILCAST_ASSIGN_OR_RETURN(p.daily_mode,
-                              ParseMode(values.GetString("daily_mode"), mode, "daily_mode"));
-  p.seasonality_prior_scale = values.GetDouble("seasonality_prior_scale");
-  RETAILCAST_ASSIGN_OR_RETURN(p.seasonalities,
-                              ParseSeasonalities(values, p.seasonality_prior_scale, mode));
-  p.country = values.GetString("country");
-  p.holidays_lower_window = static_cast<int>(values.GetInt("holidays_lower_window"));
-  p.holidays_upper_window = static_cast<int>(values.GetInt("holidays_upper_window"));
-  p.holidays_prior_scale = values.GetDouble("holidays_prior_scale");
-  RETAILCAST_ASSIGN_OR_RETURN(p.holidays_mode,
-                              ParseMode(values.GetString("holidays_mode"), mode, "holidays_mode"));
-  RETAILCAST_ASSIGN_OR_RETURN(p.holiday_settings, ParseHolidaySettings(values));
-  const std::string& events_path = values.GetString("events");
-  const std::string& flags = values.GetString("event_flags");
-  if (!events_path.empty()) {
+  const AdditiveSettings given = AdditiveTable().Bind(values);
+  AdditiveParams p = given;
+  const ComponentMode mode = given.seasonality_mode;
+  p.yearly_mode = given.yearly_mode_given.value_or(mode);
+  p.weekly_mode = given.weekly_mode_given.value_or(mode);
+  p.daily_mode = given.daily_mode_given.value_or(mode);
+  RETAILCAST_ASSIGN_OR_RETURN(p.seasonalities, ParseSeasonalities(given.seasonalities_text,
+                                                                  p.seasonality_prior_scale, mode));
+  p.holidays_mode = given.holidays_mode_given.value_or(mode);
+  RETAILCAST_ASSIGN_OR_RETURN(p.holiday_settings,
+                              ParseHolidaySettings(given.holiday_settings_text));
+  if (!given.events_path.empty()) {
     features::EventFileOptions opt;
-    if (!flags.empty()) opt.flag_columns = Split(flags, '+');
-    opt.by_type = values.GetBool("events_by_type");
+    if (!given.event_flags.empty()) opt.flag_columns = Split(given.event_flags, '+');
+    opt.by_type = given.events_by_type;
     opt.lower_window = p.holidays_lower_window;
     opt.upper_window = p.holidays_upper_window;
-    auto events = features::ReadEventsFile(events_path, opt);
+    auto events = features::ReadEventsFile(given.events_path, opt);
     if (!events.ok()) return events.status().WithContext(Owner() + ": events file");
     p.events = std::move(events).value();
-  } else if (!flags.empty()) {
-    return Bad("event_flags", flags, "needs an events file (events=PATH)");
+  } else if (!given.event_flags.empty()) {
+    return Bad("event_flags", given.event_flags, "needs an events file (events=PATH)");
   }
-  const double regressor_prior = values.GetDouble("regressor_prior_scale");
-  RETAILCAST_ASSIGN_OR_RETURN(
-      const ComponentMode regressor_mode,
-      ParseMode(values.GetString("regressor_mode"), mode, "regressor_mode"));
   RETAILCAST_ASSIGN_OR_RETURN(p.regressors,
-                              ParseRegressors(values, regressor_prior, regressor_mode));
-  p.interval_samples = static_cast<int>(values.GetInt("interval_samples"));
-  p.count_aware = values.GetBool("count_aware");
-  p.seed = static_cast<uint64_t>(values.GetInt("seed"));
-  p.tune = values.GetBool("tune");
-  p.tune_windows = static_cast<int>(values.GetInt("tune_windows"));
-  p.tune_horizon = static_cast<int>(values.GetInt("tune_horizon"));
+                              ParseRegressors(given.regressors_text, given.regressor_prior_scale,
+                                              given.regressor_mode_given.value_or(mode)));
   RETAILCAST_ASSIGN_OR_RETURN(p.tune_changepoint_scales,
-                              ParseGrid(values, "tune_changepoint_scales"));
+                              ParseGrid(given.tune_changepoint_text, "tune_changepoint_scales"));
   RETAILCAST_ASSIGN_OR_RETURN(p.tune_seasonality_scales,
-                              ParseGrid(values, "tune_seasonality_scales"));
+                              ParseGrid(given.tune_seasonality_text, "tune_seasonality_scales"));
   return p;
 }
 

@@ -32,7 +32,7 @@
 #include "arima_fit.h"
 #include "arima_fitted.h"
 #include "models/common/model_util.h"
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/arima.h"
 
 namespace retailcast::models {
@@ -44,12 +44,7 @@ using arima::ArimaFittedModel;
 using arima::ArimaMethod;
 using arima::ArimaOrder;
 
-ArimaMethod ParseMethod(const std::string& s) {
-  if (s == "ML") return ArimaMethod::kMl;
-  if (s == "CSS") return ArimaMethod::kCss;
-  return ArimaMethod::kCssMl;
-}
-
+// The parameters of arima (ArimaTable).
 struct ArimaParams {
   int p = 0, d = 0, q = 0;     // non-seasonal orders
   int P = 0, D = 0, Q = 0;     // seasonal orders
@@ -57,12 +52,13 @@ struct ArimaParams {
   bool include_mean = true;    // mean term when d + D == 0
   bool include_drift = false;  // drift term when d + D == 1
   ArimaMethod method = ArimaMethod::kCssMl;
-  std::vector<std::string> xreg;  // exogenous column names
+  std::string xreg;  // comma-separated exogenous columns (ParseRegressorNames)
 };
 
 class ArimaEstimator final : public Estimator {
  public:
-  explicit ArimaEstimator(ArimaParams params) : params_(std::move(params)) {}
+  ArimaEstimator(ArimaParams params, std::vector<std::string> xreg)
+      : params_(std::move(params)), xreg_(std::move(xreg)) {}
 
   Result<std::unique_ptr<FittedModel>> Fit(const SeriesView& series) const override {
     RETAILCAST_RETURN_IF_ERROR(RequireObservations(series, kArimaName));
@@ -89,7 +85,7 @@ class ArimaEstimator final : public Estimator {
                                " of them, so it needs more; use lower differencing orders");
     }
     RETAILCAST_ASSIGN_OR_RETURN(std::vector<arima::ArimaRegressor> xreg,
-                                arima::SeriesRegressors(series, pr.xreg, 0, kArimaName));
+                                arima::SeriesRegressors(series, xreg_, 0, kArimaName));
     ArimaFitOptions options;
     options.method = pr.method;
     options.include_mean = pr.include_mean;
@@ -137,65 +133,44 @@ class ArimaEstimator final : public Estimator {
 
  private:
   ArimaParams params_;
+  std::vector<std::string> xreg_;  // params_.xreg parsed
 };
+
+const ParamTable<ArimaParams>& ArimaTable() {
+  using Params = ArimaParams;
+  static const ParamTable<Params> table =
+      ParamTable<Params>()
+          .Int("p", &Params::p, 0, 100, "non-seasonal autoregressive order")
+          .Int("d", &Params::d, 0, 3, "non-seasonal differences")
+          .Int("q", &Params::q, 0, 100, "non-seasonal moving-average order")
+          .Int("P", &Params::P, 0, 100, "seasonal autoregressive order")
+          .Int("D", &Params::D, 0, 3, "seasonal differences")
+          .Int("Q", &Params::Q, 0, 100, "seasonal moving-average order")
+          .Int(std::string(kSeasonLengthParam), &Params::season_length, 0, arima::kMaxSeasonLength,
+               "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the "
+               "frequency's default; only used when P, D or Q is positive")
+          .Bool("include_mean", &Params::include_mean,
+                "estimate a mean when d + D = 0 (R's include.mean)")
+          .Bool("include_drift", &Params::include_drift,
+                "estimate a linear drift when d + D = 1 (R forecast's include.drift)")
+          .Choice(std::string(arima::kMethodParam), &Params::method,
+                  {{"CSS-ML", ArimaMethod::kCssMl},
+                   {"ML", ArimaMethod::kMl},
+                   {"CSS", ArimaMethod::kCss}},
+                  "estimation: CSS-ML (conditional sum of squares, then exact maximum "
+                  "likelihood), ML, or CSS; with missing values CSS-ML runs as ML")
+          .String(std::string(arima::kXregParam), &Params::xreg,
+                  "comma-separated exogenous columns used as regressors (regression with ARIMA "
+                  "errors); their future values are needed to forecast");
+  return table;
+}
 
 }  // namespace
 
-ParamSpec ArimaSpec() {
-  ParamSpec spec = {
-      IntParamDef("p", 0, 0, 100, "non-seasonal autoregressive order"),
-      IntParamDef("d", 0, 0, 3, "non-seasonal differences"),
-      IntParamDef("q", 0, 0, 100, "non-seasonal moving-average order"),
-      IntParamDef("P", 0, 0, 100, "seasonal autoregressive order"),
-      IntParamDef("D", 0, 0, 3, "seasonal differences"),
-      IntParamDef("Q", 0, 0, 100, "seasonal moving-average order"),
-      IntParamDef("season_length", 0, 0, arima::kMaxSeasonLength,
-                  "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the "
-                  "frequency's default; only used when P, D or Q is positive"),
-  };
-  ParamDef mean;
-  mean.name = "include_mean";
-  mean.type = ParamType::kBool;
-  mean.default_value = "true";
-  mean.description = "estimate a mean when d + D = 0 (R's include.mean)";
-  ParamDef drift;
-  drift.name = "include_drift";
-  drift.type = ParamType::kBool;
-  drift.default_value = "false";
-  drift.description = "estimate a linear drift when d + D = 1 (R forecast's include.drift)";
-  ParamDef method;
-  method.name = std::string(arima::kMethodParam);
-  method.type = ParamType::kString;
-  method.default_value = "CSS-ML";
-  method.choices = {"CSS-ML", "ML", "CSS"};
-  method.description =
-      "estimation: CSS-ML (conditional sum of squares, then exact maximum likelihood), ML, or "
-      "CSS; with missing values CSS-ML runs as ML";
-  ParamDef xreg;
-  xreg.name = std::string(arima::kXregParam);
-  xreg.type = ParamType::kString;
-  xreg.default_value = "";
-  xreg.description =
-      "comma-separated exogenous columns used as regressors (regression with ARIMA errors); "
-      "their future values are needed to forecast";
-  spec.push_back(mean);
-  spec.push_back(drift);
-  spec.push_back(method);
-  spec.push_back(xreg);
-  return spec;
-}
+const ParamTableBase& ArimaParamTable() { return ArimaTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeArima(const ParamValues& params) {
-  ArimaParams p;
-  p.include_drift = params.GetBool("include_drift");
-  p.p = static_cast<int>(params.GetInt("p"));
-  p.d = static_cast<int>(params.GetInt("d"));
-  p.q = static_cast<int>(params.GetInt("q"));
-  p.P = static_cast<int>(params.GetInt("P"));
-  p.D = static_cast<int>(params.GetInt("D"));
-  p.Q = static_cast<int>(params.GetInt("Q"));
-  p.season_length = params.GetInt("season_length");
-  p.include_mean = params.GetBool("include_mean");
+  ArimaParams p = ArimaTable().Bind(params);
   if (p.include_drift && p.d + p.D != 1) {
     // R's Arima() drops the drift with a warning; an option that does nothing is an error here.
     return Status::InvalidArgument(
@@ -204,10 +179,9 @@ Result<std::unique_ptr<Estimator>> MakeArima(const ParamValues& params) {
         std::to_string(p.d) + " and D = " + std::to_string(p.D) +
         "; drop include_drift or change d, D");
   }
-  p.method = ParseMethod(params.GetString(arima::kMethodParam));
-  RETAILCAST_ASSIGN_OR_RETURN(p.xreg,
-                              arima::ParseRegressorNames(params.GetString(arima::kXregParam)));
-  return std::unique_ptr<Estimator>(std::make_unique<ArimaEstimator>(std::move(p)));
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<std::string> xreg, arima::ParseRegressorNames(p.xreg));
+  return std::unique_ptr<Estimator>(
+      std::make_unique<ArimaEstimator>(std::move(p), std::move(xreg)));
 }
 
 }  // namespace retailcast::models

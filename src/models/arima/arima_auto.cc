@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,7 +21,7 @@
 #include "models/common/model_util.h"
 #include "models/stl/seasonal_strength.h"
 #include "ocsb.h"
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/arima.h"
 
 namespace retailcast::models {
@@ -76,8 +77,7 @@ class Search {
     Candidate c;
     c.constant = constant;
     ArimaFitOptions fo;
-    fo.method = options_.method_auto ? (approximation ? ArimaMethod::kCss : ArimaMethod::kCssMl)
-                                     : options_.method;
+    fo.method = options_.method.value_or(approximation ? ArimaMethod::kCss : ArimaMethod::kCssMl);
     const int diffs = order.d + order.D;
     fo.include_mean = constant;
     fo.include_drift = constant && diffs == 1;
@@ -548,7 +548,7 @@ Result<AutoArimaResult> AutoArima(std::span<const double> x, int m_in,
       }
     }
   }
-  const bool css_only = !options.method_auto && options.method == ArimaMethod::kCss;
+  const bool css_only = options.method == ArimaMethod::kCss;
   if (!best.fitted || (best.ic == kInf && !css_only)) {
     return Status::DataError(
         "no suitable ARIMA model found (every candidate failed to fit or "
@@ -575,15 +575,17 @@ namespace {
 using arima::ArimaFittedModel;
 using arima::AutoArimaOptions;
 
+// The parameters of auto_arima (AutoArimaTable).
 struct AutoArimaParams {
   int64_t season_length = 0;  // 0 = the frequency's default
   AutoArimaOptions options;
-  std::vector<std::string> xreg;
+  std::string xreg;  // comma-separated exogenous columns (ParseRegressorNames)
 };
 
 class AutoArimaEstimator final : public Estimator {
  public:
-  explicit AutoArimaEstimator(AutoArimaParams params) : params_(std::move(params)) {}
+  AutoArimaEstimator(AutoArimaParams params, std::vector<std::string> xreg)
+      : params_(std::move(params)), xreg_(std::move(xreg)) {}
 
   Result<std::unique_ptr<FittedModel>> Fit(const SeriesView& series) const override {
     RETAILCAST_RETURN_IF_ERROR(RequireObservations(series, kAutoArimaName));
@@ -593,9 +595,8 @@ class AutoArimaEstimator final : public Estimator {
     size_t offset = 0;
     while (offset < series.y.size() && std::isnan(series.y[offset])) ++offset;
     const std::span<const double> x = series.y.subspan(offset);
-    RETAILCAST_ASSIGN_OR_RETURN(
-        std::vector<arima::ArimaRegressor> xreg,
-        arima::SeriesRegressors(series, params_.xreg, offset, kAutoArimaName));
+    RETAILCAST_ASSIGN_OR_RETURN(std::vector<arima::ArimaRegressor> xreg,
+                                arima::SeriesRegressors(series, xreg_, offset, kAutoArimaName));
     Result<arima::AutoArimaResult> r = arima::AutoArima(x, m, xreg, params_.options);
     if (!r.ok()) {
       if (r.status().code() == StatusCode::kInvalidArgument) {
@@ -636,119 +637,87 @@ class AutoArimaEstimator final : public Estimator {
 
  private:
   AutoArimaParams params_;
+  std::vector<std::string> xreg_;  // params_.xreg parsed
 };
 
-ParamDef Bool(std::string name, bool def, std::string desc) {
-  ParamDef p;
-  p.name = std::move(name);
-  p.type = ParamType::kBool;
-  p.default_value = def ? "true" : "false";
-  p.description = std::move(desc);
-  return p;
+const ParamTable<AutoArimaOptions>& OptionsTable() {
+  using arima::Approximation;
+  using arima::ArimaMethod;
+  using arima::InformationCriterion;
+  using arima::SeasonalTest;
+  using O = AutoArimaOptions;
+  static const ParamTable<O> table =
+      ParamTable<O>()
+          .Int("d", &O::d, -1, 3,
+               "non-seasonal differences; -1 = chosen by KPSS tests (alpha 0.05)")
+          .Int("D", &O::D, -1, 3, "seasonal differences; -1 = chosen by seasonal_test")
+          .Int("max_p", &O::max_p, 0, 100, "largest non-seasonal AR order")
+          .Int("max_q", &O::max_q, 0, 100, "largest non-seasonal MA order")
+          .Int("max_P", &O::max_P, 0, 100, "largest seasonal AR order")
+          .Int("max_Q", &O::max_Q, 0, 100, "largest seasonal MA order")
+          .Int("max_order", &O::max_order, 0, 400,
+               "largest p + q + P + Q (used when stepwise = false)")
+          .Int("max_d", &O::max_d, 0, 3, "largest number of differences the KPSS tests may choose")
+          .Int("max_D", &O::max_D, 0, 3,
+               "largest number of seasonal differences the test may choose")
+          .Int("start_p", &O::start_p, 0, 100, "p of the first model of the stepwise search")
+          .Int("start_q", &O::start_q, 0, 100, "q of the first model of the stepwise search")
+          .Int("start_P", &O::start_P, 0, 100, "P of the first model of the stepwise search")
+          .Int("start_Q", &O::start_Q, 0, 100, "Q of the first model of the stepwise search")
+          .Bool("stationary", &O::stationary, "only stationary models (d = D = 0)")
+          .Bool("seasonal", &O::seasonal, "consider seasonal models")
+          .Choice("ic", &O::ic,
+                  {{"aicc", InformationCriterion::kAicc},
+                   {"aic", InformationCriterion::kAic},
+                   {"bic", InformationCriterion::kBic}},
+                  "information criterion minimised")
+          .Bool("stepwise", &O::stepwise, "stepwise search (false: every order up to max_order)")
+          .Int("nmodels", &O::nmodels, 1, 100000, "most models the stepwise search fits")
+          .Choice("approximation", &O::approximation,
+                  {{"auto", Approximation::kAuto},
+                   {"true", Approximation::kOn},
+                   {"false", Approximation::kOff}},
+                  "search with CSS fits (then refit by maximum likelihood); auto = when the "
+                  "series has more than 150 values or season_length > 12")
+          .Choice("seasonal_test", &O::seasonal_test,
+                  {{"seas", SeasonalTest::kSeas}, {"ocsb", SeasonalTest::kOcsb}},
+                  "test choosing D: seasonal strength > 0.64 of an STL decomposition (seas) or "
+                  "the OCSB test")
+          .Bool("allow_drift", &O::allow_drift, "consider a drift term when d + D = 1")
+          .Bool("allow_mean", &O::allow_mean, "consider a mean when d + D = 0")
+          .Choice(std::string(arima::kMethodParam), &O::method,
+                  {{"auto", std::nullopt},
+                   {"CSS-ML", ArimaMethod::kCssMl},
+                   {"ML", ArimaMethod::kMl},
+                   {"CSS", ArimaMethod::kCss}},
+                  "estimation of every fit; auto = CSS during an approximate search, CSS-ML "
+                  "otherwise");
+  return table;
 }
 
-ParamDef Choice(std::string name, std::string def, std::vector<std::string> choices,
-                std::string desc) {
-  ParamDef p;
-  p.name = std::move(name);
-  p.type = ParamType::kString;
-  p.default_value = std::move(def);
-  p.choices = std::move(choices);
-  p.description = std::move(desc);
-  return p;
+const ParamTable<AutoArimaParams>& AutoArimaTable() {
+  static const ParamTable<AutoArimaParams> table =
+      ParamTable<AutoArimaParams>()
+          .Int(std::string(kSeasonLengthParam), &AutoArimaParams::season_length, 0,
+               arima::kMaxSeasonLength,
+               "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the "
+               "frequency's default")
+          .Nested(&AutoArimaParams::options, OptionsTable())
+          .String(std::string(arima::kXregParam), &AutoArimaParams::xreg,
+                  "comma-separated exogenous columns used as regressors (regression with ARIMA "
+                  "errors); their future values are needed to forecast");
+  return table;
 }
 
 }  // namespace
 
-ParamSpec AutoArimaSpec() {
-  ParamDef xreg;
-  xreg.name = std::string(arima::kXregParam);
-  xreg.type = ParamType::kString;
-  xreg.default_value = "";
-  xreg.description =
-      "comma-separated exogenous columns used as regressors (regression with ARIMA errors); "
-      "their future values are needed to forecast";
-  return {
-      IntParamDef(
-          "season_length", 0, 0, arima::kMaxSeasonLength,
-          "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the frequency's "
-          "default"),
-      IntParamDef("d", -1, -1, 3,
-                  "non-seasonal differences; -1 = chosen by KPSS tests (alpha 0.05)"),
-      IntParamDef("D", -1, -1, 3, "seasonal differences; -1 = chosen by seasonal_test"),
-      IntParamDef("max_p", 5, 0, 100, "largest non-seasonal AR order"),
-      IntParamDef("max_q", 5, 0, 100, "largest non-seasonal MA order"),
-      IntParamDef("max_P", 2, 0, 100, "largest seasonal AR order"),
-      IntParamDef("max_Q", 2, 0, 100, "largest seasonal MA order"),
-      IntParamDef("max_order", 5, 0, 400, "largest p + q + P + Q (used when stepwise = false)"),
-      IntParamDef("max_d", 2, 0, 3, "largest number of differences the KPSS tests may choose"),
-      IntParamDef("max_D", 1, 0, 3, "largest number of seasonal differences the test may choose"),
-      IntParamDef("start_p", 2, 0, 100, "p of the first model of the stepwise search"),
-      IntParamDef("start_q", 2, 0, 100, "q of the first model of the stepwise search"),
-      IntParamDef("start_P", 1, 0, 100, "P of the first model of the stepwise search"),
-      IntParamDef("start_Q", 1, 0, 100, "Q of the first model of the stepwise search"),
-      Bool("stationary", false, "only stationary models (d = D = 0)"),
-      Bool("seasonal", true, "consider seasonal models"),
-      Choice("ic", "aicc", {"aicc", "aic", "bic"}, "information criterion minimised"),
-      Bool("stepwise", true, "stepwise search (false: every order up to max_order)"),
-      IntParamDef("nmodels", 94, 1, 100000, "most models the stepwise search fits"),
-      Choice("approximation", "auto", {"auto", "true", "false"},
-             "search with CSS fits (then refit by maximum likelihood); auto = when the series "
-             "has more than 150 values or season_length > 12"),
-      Choice("seasonal_test", "seas", {"seas", "ocsb"},
-             "test choosing D: seasonal strength > 0.64 of an STL decomposition (seas) or the "
-             "OCSB test"),
-      Bool("allow_drift", true, "consider a drift term when d + D = 1"),
-      Bool("allow_mean", true, "consider a mean when d + D = 0"),
-      Choice(std::string(arima::kMethodParam), "auto", {"auto", "CSS-ML", "ML", "CSS"},
-             "estimation of every fit; auto = CSS during an approximate search, CSS-ML "
-             "otherwise"),
-      xreg,
-  };
-}
+const ParamTableBase& AutoArimaParamTable() { return AutoArimaTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeAutoArima(const ParamValues& params) {
-  AutoArimaParams p;
-  p.season_length = params.GetInt("season_length");
-  AutoArimaOptions& o = p.options;
-  auto get = [&](const char* name) { return static_cast<int>(params.GetInt(name)); };
-  o.d = get("d");
-  o.D = get("D");
-  o.max_p = get("max_p");
-  o.max_q = get("max_q");
-  o.max_P = get("max_P");
-  o.max_Q = get("max_Q");
-  o.max_order = get("max_order");
-  o.max_d = get("max_d");
-  o.max_D = get("max_D");
-  o.start_p = get("start_p");
-  o.start_q = get("start_q");
-  o.start_P = get("start_P");
-  o.start_Q = get("start_Q");
-  o.stationary = params.GetBool("stationary");
-  o.seasonal = params.GetBool("seasonal");
-  const std::string& ic = params.GetString("ic");
-  o.ic = ic == "aic"   ? arima::InformationCriterion::kAic
-         : ic == "bic" ? arima::InformationCriterion::kBic
-                       : arima::InformationCriterion::kAicc;
-  o.stepwise = params.GetBool("stepwise");
-  o.nmodels = get("nmodels");
-  const std::string& approx = params.GetString("approximation");
-  o.approximation = approx == "true"    ? arima::Approximation::kOn
-                    : approx == "false" ? arima::Approximation::kOff
-                                        : arima::Approximation::kAuto;
-  o.seasonal_test = params.GetString("seasonal_test") == "ocsb" ? arima::SeasonalTest::kOcsb
-                                                                : arima::SeasonalTest::kSeas;
-  o.allow_drift = params.GetBool("allow_drift");
-  o.allow_mean = params.GetBool("allow_mean");
-  const std::string& method = params.GetString(arima::kMethodParam);
-  o.method_auto = method == "auto";
-  o.method = method == "ML"    ? arima::ArimaMethod::kMl
-             : method == "CSS" ? arima::ArimaMethod::kCss
-                               : arima::ArimaMethod::kCssMl;
-  RETAILCAST_ASSIGN_OR_RETURN(p.xreg,
-                              arima::ParseRegressorNames(params.GetString(arima::kXregParam)));
-  return std::unique_ptr<Estimator>(std::make_unique<AutoArimaEstimator>(std::move(p)));
+  AutoArimaParams p = AutoArimaTable().Bind(params);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<std::string> xreg, arima::ParseRegressorNames(p.xreg));
+  return std::unique_ptr<Estimator>(
+      std::make_unique<AutoArimaEstimator>(std::move(p), std::move(xreg)));
 }
 
 }  // namespace retailcast::models

@@ -17,6 +17,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,9 +48,9 @@ struct AutoArimaOptions {
   SeasonalTest seasonal_test = SeasonalTest::kSeas;
   bool allow_drift = true;
   bool allow_mean = true;
-  // Estimation method of every fit; auto = CSS during an approximate search, CSS-ML otherwise.
-  bool method_auto = true;
-  ArimaMethod method = ArimaMethod::kCssMl;
+  // Estimation method of every fit; unset (auto) = CSS during an approximate search, CSS-ML
+  // otherwise.
+  std::optional<ArimaMethod> method;
 };
 
 // One model the search fitted.

@@ -138,7 +138,7 @@ class MeanEstimator final : public Estimator {
 
 }  // namespace
 
-ParamSpec MeanSpec() { return {}; }
+const ParamTableBase& MeanParamTable() { return EmptyParamTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeMean(const ParamValues& /*params*/) {
   return std::unique_ptr<Estimator>(std::make_unique<MeanEstimator>());

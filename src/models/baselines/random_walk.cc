@@ -235,23 +235,23 @@ class LagWalkEstimator final : public Estimator {
   bool drift_;
 };
 
+struct SeasonalNaiveParams {
+  int64_t season_length = 0;  // 0 = the frequency's default
+};
+
+const ParamTable<SeasonalNaiveParams>& SeasonalNaiveTable() {
+  static const ParamTable<SeasonalNaiveParams> table = ParamTable<SeasonalNaiveParams>().Int(
+      std::string(kSeasonLengthParam), &SeasonalNaiveParams::season_length, 0, kMaxSeasonLength,
+      "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the frequency's "
+      "default");
+  return table;
+}
+
 }  // namespace
 
-ParamSpec NaiveSpec() { return {}; }
-ParamSpec DriftSpec() { return {}; }
-
-ParamSpec SeasonalNaiveSpec() {
-  ParamDef season;
-  season.name = std::string(kSeasonLengthParam);
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = static_cast<double>(kMaxSeasonLength);
-  season.description =
-      "season length m in periods (52 weekly, 12 monthly, 7 daily); 0 = the frequency's "
-      "default";
-  return {season};
-}
+const ParamTableBase& NaiveParamTable() { return EmptyParamTable(); }
+const ParamTableBase& DriftParamTable() { return EmptyParamTable(); }
+const ParamTableBase& SeasonalNaiveParamTable() { return SeasonalNaiveTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeNaive(const ParamValues& /*params*/) {
   return std::unique_ptr<Estimator>(
@@ -259,9 +259,9 @@ Result<std::unique_ptr<Estimator>> MakeNaive(const ParamValues& /*params*/) {
 }
 
 Result<std::unique_ptr<Estimator>> MakeSeasonalNaive(const ParamValues& params) {
+  const SeasonalNaiveParams p = SeasonalNaiveTable().Bind(params);
   return std::unique_ptr<Estimator>(std::make_unique<LagWalkEstimator>(
-      kSeasonalNaiveName, /*seasonal=*/true, params.GetInt(kSeasonLengthParam),
-      /*drift=*/false));
+      kSeasonalNaiveName, /*seasonal=*/true, p.season_length, /*drift=*/false));
 }
 
 Result<std::unique_ptr<Estimator>> MakeDrift(const ParamValues& /*params*/) {

@@ -30,8 +30,6 @@
 namespace retailcast::models {
 namespace {
 
-constexpr std::string_view kWindowSizeParam = "window_size";
-
 constexpr uint64_t kStateVersion = 1;
 constexpr int64_t kMaxWindowSize = 1000000;
 
@@ -148,21 +146,23 @@ class WindowAverageEstimator final : public Estimator {
   int64_t window_size_;
 };
 
-}  // namespace
+struct WindowAverageParams {
+  int64_t window_size = 7;  // most recent observed values averaged
+};
 
-ParamSpec WindowAverageSpec() {
-  ParamDef window;
-  window.name = std::string(kWindowSizeParam);
-  window.type = ParamType::kInt;
-  window.default_value = "7";
-  window.min = 1;
-  window.max = static_cast<double>(kMaxWindowSize);
-  window.description = "number of most recent observed values averaged (>= 1)";
-  return {window};
+const ParamTable<WindowAverageParams>& WindowAverageTable() {
+  static const ParamTable<WindowAverageParams> table = ParamTable<WindowAverageParams>().Int(
+      "window_size", &WindowAverageParams::window_size, 1, kMaxWindowSize,
+      "number of most recent observed values averaged (>= 1)");
+  return table;
 }
 
+}  // namespace
+
+const ParamTableBase& WindowAverageParamTable() { return WindowAverageTable(); }
+
 Result<std::unique_ptr<Estimator>> MakeWindowAverage(const ParamValues& params) {
-  const int64_t k = params.GetInt(kWindowSizeParam);
+  const int64_t k = WindowAverageTable().Bind(params).window_size;
   if (k < 1 || k > kMaxWindowSize) {
     return Status::InvalidArgument("model 'window_average': window_size " + std::to_string(k) +
                                    " is outside [1, " + std::to_string(kMaxWindowSize) + "]");

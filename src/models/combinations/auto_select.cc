@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "retailcast/core/param_table.h"
 #include "retailcast/eval/backtest.h"
 #include "retailcast/eval/forecast_engine.h"
 #include "retailcast/eval/metrics.h"
@@ -162,59 +163,47 @@ class AutoEstimator final : public Estimator {
   int season_length_;
 };
 
+struct AutoSelectParams {
+  // Comma-separated candidates; the first is the fallback for series too short to backtest.
+  std::string models = std::string(kDefaultCandidates);
+  std::string metric = "MASE";
+  int windows = 2;        // rolling-origin windows
+  int horizon = 0;        // periods scored per window; 0 = automatic
+  int season_length = 0;  // 0 = the frequency's default
+};
+
+const ParamTable<AutoSelectParams>& AutoSelectTable() {
+  static const ParamTable<AutoSelectParams> table =
+      ParamTable<AutoSelectParams>()
+          .String("models", &AutoSelectParams::models,
+                  "comma-separated candidate models (default parameters and this "
+                  "season_length); the first is the fallback for series too short to backtest")
+          .String("metric", &AutoSelectParams::metric, "backtest error the choice minimises",
+                  {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"})
+          .Int("windows", &AutoSelectParams::windows, 1, 20,
+               "rolling-origin windows of the internal backtest")
+          .Int("horizon", &AutoSelectParams::horizon, 0, 10000,
+               "periods scored per window; 0 = min(season length, series length / 10)")
+          .Int("season_length", &AutoSelectParams::season_length, 0, 100000,
+               "season length given to every candidate and to the MASE scale; 0 = the "
+               "frequency's default");
+  return table;
+}
+
 }  // namespace
 
-ParamSpec AutoSpec() {
-  ParamDef models;
-  models.name = "models";
-  models.type = ParamType::kString;
-  models.default_value = std::string(kDefaultCandidates);
-  models.description =
-      "comma-separated candidate models (default parameters and this season_length); the "
-      "first is the fallback for series too short to backtest";
-  ParamDef metric;
-  metric.name = "metric";
-  metric.type = ParamType::kString;
-  metric.default_value = "MASE";
-  metric.choices = {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"};
-  metric.description = "backtest error the choice minimises";
-  ParamDef windows;
-  windows.name = "windows";
-  windows.type = ParamType::kInt;
-  windows.default_value = "2";
-  windows.min = 1;
-  windows.max = 20;
-  windows.description = "rolling-origin windows of the internal backtest";
-  ParamDef horizon;
-  horizon.name = "horizon";
-  horizon.type = ParamType::kInt;
-  horizon.default_value = "0";
-  horizon.min = 0;
-  horizon.max = 10000;
-  horizon.description = "periods scored per window; 0 = min(season length, series length / 10)";
-  ParamDef season;
-  season.name = "season_length";
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = 100000;
-  season.description =
-      "season length given to every candidate and to the MASE scale; 0 = the frequency's "
-      "default";
-  return {models, metric, windows, horizon, season};
-}
+const ParamTableBase& AutoParamTable() { return AutoSelectTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeAuto(const ParamValues& params,
                                             const ModelRegistry& registry) {
-  const int season = static_cast<int>(params.GetInt("season_length"));
-  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kAutoName, params.GetString("models"), {kAutoName}));
+  const AutoSelectParams p = AutoSelectTable().Bind(params);
+  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kAutoName, p.models, {kAutoName}));
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<eval::ModelSpec> specs,
-                              eval::MakeModelSpecs(registry, params.GetString("models"), season));
+                              eval::MakeModelSpecs(registry, p.models, p.season_length));
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<eval::ModelInstance> candidates,
                               eval::InstantiateModels(registry, specs));
   return std::unique_ptr<Estimator>(std::make_unique<AutoEstimator>(
-      std::move(candidates), params.GetString("metric"), static_cast<int>(params.GetInt("windows")),
-      static_cast<int>(params.GetInt("horizon")), season));
+      std::move(candidates), p.metric, p.windows, p.horizon, p.season_length));
 }
 
 }  // namespace retailcast::models

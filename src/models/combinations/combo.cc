@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "retailcast/core/param_table.h"
 #include "retailcast/eval/model_runner.h"
 #include "retailcast/eval/model_specs.h"
 #include "retailcast/models/combinations.h"
@@ -202,6 +203,26 @@ class ComboEstimator final : public Estimator {
   std::vector<eval::ModelInstance> members_;
 };
 
+struct ComboParams {
+  std::string models = std::string(kDefaultMembers);  // comma-separated registered models
+  Combine method = Combine::kMean;
+  int season_length = 0;  // given to every member that has one; 0 = their default
+};
+
+const ParamTable<ComboParams>& ComboTable() {
+  static const ParamTable<ComboParams> table =
+      ParamTable<ComboParams>()
+          .String("models", &ComboParams::models,
+                  "comma-separated registered models to combine, each with its default "
+                  "parameters and this season_length")
+          .Choice("method", &ComboParams::method,
+                  {{"mean", Combine::kMean}, {"median", Combine::kMedian}},
+                  "how forecasts and interval bounds are combined")
+          .Int("season_length", &ComboParams::season_length, 0, 100000,
+               "season length given to every member that has one; 0 = their default");
+  return table;
+}
+
 }  // namespace
 
 Status RejectMembers(std::string_view model, std::string_view names,
@@ -225,41 +246,17 @@ Status RejectMembers(std::string_view model, std::string_view names,
   return Status::Ok();
 }
 
-ParamSpec ComboSpec() {
-  ParamDef models;
-  models.name = "models";
-  models.type = ParamType::kString;
-  models.default_value = std::string(kDefaultMembers);
-  models.description =
-      "comma-separated registered models to combine, each with its default parameters and "
-      "this season_length";
-  ParamDef method;
-  method.name = "method";
-  method.type = ParamType::kString;
-  method.default_value = "mean";
-  method.choices = {"mean", "median"};
-  method.description = "how forecasts and interval bounds are combined";
-  ParamDef season;
-  season.name = "season_length";
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = 100000;
-  season.description = "season length given to every member that has one; 0 = their default";
-  return {models, method, season};
-}
+const ParamTableBase& ComboParamTable() { return ComboTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeCombo(const ParamValues& params,
                                              const ModelRegistry& registry) {
-  const std::string& names = params.GetString("models");
-  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kComboName, names, {kComboName, kAutoName}));
-  RETAILCAST_ASSIGN_OR_RETURN(
-      std::vector<eval::ModelSpec> specs,
-      eval::MakeModelSpecs(registry, names, static_cast<int>(params.GetInt("season_length"))));
+  const ComboParams p = ComboTable().Bind(params);
+  RETAILCAST_RETURN_IF_ERROR(RejectMembers(kComboName, p.models, {kComboName, kAutoName}));
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<eval::ModelSpec> specs,
+                              eval::MakeModelSpecs(registry, p.models, p.season_length));
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<eval::ModelInstance> members,
                               eval::InstantiateModels(registry, specs));
-  const Combine how = params.GetString("method") == "median" ? Combine::kMedian : Combine::kMean;
-  return std::unique_ptr<Estimator>(std::make_unique<ComboEstimator>(how, std::move(members)));
+  return std::unique_ptr<Estimator>(std::make_unique<ComboEstimator>(p.method, std::move(members)));
 }
 
 }  // namespace retailcast::models

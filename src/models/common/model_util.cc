@@ -6,6 +6,12 @@
 
 namespace retailcast::models {
 
+const ParamTableBase& EmptyParamTable() {
+  struct NoParams {};
+  static const ParamTable<NoParams> table;
+  return table;
+}
+
 size_t CountObserved(std::span<const double> values) {
   size_t n = 0;
   for (double v : values) n += std::isnan(v) ? 0 : 1;

@@ -9,6 +9,7 @@
 
 #include "retailcast/core/model.h"
 #include "retailcast/core/panel.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/serialize.h"
 #include "retailcast/core/status.h"
 
@@ -16,6 +17,9 @@ namespace retailcast::models {
 
 // The parameter every seasonal model names the same way.
 inline constexpr std::string_view kSeasonLengthParam = "season_length";
+
+// The table of a model without parameters of its own.
+const ParamTableBase& EmptyParamTable();
 
 // Number of non-NaN values.
 size_t CountObserved(std::span<const double> values);

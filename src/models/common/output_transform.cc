@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model_util.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/distributions.h"
 
 namespace retailcast::models {
@@ -25,14 +27,35 @@ constexpr double kLambdaMax = 2;
 
 enum class Transform : int64_t { kNone = 0, kLog1p = 1, kBoxCox = 2 };
 
-// The options as given (lambda may still be "auto").
-struct OutputConfig {
+// The output parameters as given (OutputTable).
+struct OutputOptions {
   Transform transform = Transform::kNone;
-  bool lambda_auto = true;
-  double lambda = 0;
+  std::string lambda = "auto";  // "auto" or a number in [kLambdaMin, kLambdaMax]
   bool bias_adjust = false;
-  std::string non_negative = "auto";
+  std::string non_negative = "auto";  // "auto", "true" or "false"
 };
+
+const ParamTable<OutputOptions>& OutputTable() {
+  static const ParamTable<OutputOptions> table =
+      ParamTable<OutputOptions>()
+          .Choice(std::string(kTransformParam), &OutputOptions::transform,
+                  {{"none", Transform::kNone},
+                   {"log1p", Transform::kLog1p},
+                   {"boxcox", Transform::kBoxCox}},
+                  "scale the model is fitted on: none, log1p (counts with zeros) or boxcox; "
+                  "forecasts are transformed back")
+          .String(std::string(kLambdaParam), &OutputOptions::lambda,
+                  "Box-Cox lambda in [-1, 2], or auto (Guerrero's method, as R's "
+                  "BoxCox.lambda); only with transform=boxcox")
+          .Bool(std::string(kBiasAdjustParam), &OutputOptions::bias_adjust,
+                "with a transform: forecast the mean (bias-adjusted) instead of the median of "
+                "the back-transformed distribution")
+          .String(std::string(kNonNegativeParam), &OutputOptions::non_negative,
+                  "replace forecasts and bounds below 0 by 0: true, false, or auto (when no "
+                  "training value is negative)",
+                  {"auto", "true", "false"});
+  return table;
+}
 
 // What a fitted wrapper needs to map forecasts back; exactly what Save writes.
 struct OutputState {
@@ -183,10 +206,12 @@ class OutputFitted final : public FittedModel {
 
 class OutputEstimator final : public Estimator {
  public:
-  OutputEstimator(std::string_view model, OutputConfig config, int64_t season_length,
-                  std::unique_ptr<Estimator> inner)
+  // `lambda` is the Box-Cox lambda given; unset: Guerrero's, chosen per series.
+  OutputEstimator(std::string_view model, OutputOptions options, std::optional<double> lambda,
+                  int64_t season_length, std::unique_ptr<Estimator> inner)
       : model_(model),
-        config_(std::move(config)),
+        options_(std::move(options)),
+        lambda_(lambda),
         season_length_(season_length),
         inner_(std::move(inner)) {}
 
@@ -194,10 +219,10 @@ class OutputEstimator final : public Estimator {
     RETAILCAST_RETURN_IF_ERROR(RequireObservations(series, model_));
     const std::string context = SeriesContext(model_, series.id);
     OutputState state;
-    state.transform = config_.transform;
-    state.bias_adjust = config_.bias_adjust;
-    state.clamp = config_.non_negative == "true" ||
-                  (config_.non_negative == "auto" &&
+    state.transform = options_.transform;
+    state.bias_adjust = options_.bias_adjust;
+    state.clamp = options_.non_negative == "true" ||
+                  (options_.non_negative == "auto" &&
                    std::none_of(series.y.begin(), series.y.end(), [](double v) { return v < 0; }));
     if (state.transform == Transform::kNone) {
       RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<FittedModel> inner, inner_->Fit(series));
@@ -206,7 +231,7 @@ class OutputEstimator final : public Estimator {
           std::make_unique<OutputFitted>(state, std::move(inner), std::move(in_sample)));
     }
     if (state.transform == Transform::kBoxCox) {
-      if (config_.lambda_auto) {
+      if (!lambda_) {
         const int64_t m = season_length_ > 0 ? season_length_ : series.freq.DefaultSeasonLength();
         state.lambda = GuerreroLambda(series.y, static_cast<int>(std::max<int64_t>(2, m)));
         if (std::isnan(state.lambda)) {
@@ -217,7 +242,7 @@ class OutputEstimator final : public Estimator {
               "transform=log1p");
         }
       } else {
-        state.lambda = config_.lambda;
+        state.lambda = *lambda_;
       }
     }
     RETAILCAST_RETURN_IF_ERROR(CheckDomain(series.y, state, context));
@@ -281,7 +306,8 @@ class OutputEstimator final : public Estimator {
 
  private:
   std::string_view model_;
-  OutputConfig config_;
+  OutputOptions options_;
+  std::optional<double> lambda_;
   int64_t season_length_;
   std::unique_ptr<Estimator> inner_;
 };
@@ -359,68 +385,34 @@ double GuerreroLambda(std::span<const double> y, int period) {
 }
 
 ParamSpec WithOutputOptions(ParamSpec spec) {
-  ParamDef transform;
-  transform.name = std::string(kTransformParam);
-  transform.type = ParamType::kString;
-  transform.default_value = "none";
-  transform.choices = {"none", "log1p", "boxcox"};
-  transform.description =
-      "scale the model is fitted on: none, log1p (counts with zeros) or boxcox; forecasts "
-      "are transformed back";
-  ParamDef lambda;
-  lambda.name = std::string(kLambdaParam);
-  lambda.type = ParamType::kString;
-  lambda.default_value = "auto";
-  lambda.description =
-      "Box-Cox lambda in [-1, 2], or auto (Guerrero's method, as R's BoxCox.lambda); only "
-      "with transform=boxcox";
-  ParamDef bias;
-  bias.name = std::string(kBiasAdjustParam);
-  bias.type = ParamType::kBool;
-  bias.default_value = "false";
-  bias.description =
-      "with a transform: forecast the mean (bias-adjusted) instead of the median of the "
-      "back-transformed distribution";
-  ParamDef non_negative;
-  non_negative.name = std::string(kNonNegativeParam);
-  non_negative.type = ParamType::kString;
-  non_negative.default_value = "auto";
-  non_negative.choices = {"auto", "true", "false"};
-  non_negative.description =
-      "replace forecasts and bounds below 0 by 0: true, false, or auto (when no training "
-      "value is negative)";
-  spec.push_back(std::move(transform));
-  spec.push_back(std::move(lambda));
-  spec.push_back(std::move(bias));
-  spec.push_back(std::move(non_negative));
+  for (ParamDef& d : OutputTable().Spec()) spec.push_back(std::move(d));
   return spec;
 }
+
+const ParamTableBase& OutputParamTable() { return OutputTable(); }
 
 EstimatorFactory WithOutputTransform(std::string_view model, EstimatorFactory inner) {
   return [model, inner = std::move(inner)](
              const ParamValues& params) -> Result<std::unique_ptr<Estimator>> {
-    OutputConfig config;
-    const std::string& transform = params.GetString(kTransformParam);
-    config.transform = transform == "log1p"    ? Transform::kLog1p
-                       : transform == "boxcox" ? Transform::kBoxCox
-                                               : Transform::kNone;
-    const std::string& lambda = params.GetString(kLambdaParam);
-    config.lambda_auto = lambda == "auto";
-    if (!config.lambda_auto) {
+    OutputOptions options = OutputTable().Bind(params);
+    std::optional<double> lambda;
+    if (options.lambda != "auto") {
+      const std::string& text = options.lambda;
       char* end = nullptr;
-      config.lambda = std::strtod(lambda.c_str(), &end);
-      if (lambda.empty() || end != lambda.c_str() + lambda.size() ||
-          !(config.lambda >= kLambdaMin && config.lambda <= kLambdaMax)) {
-        return Status::InvalidArgument("model '" + std::string(model) + "': lambda '" + lambda +
+      const double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size() ||
+          !(v >= kLambdaMin && v <= kLambdaMax)) {
+        return Status::InvalidArgument("model '" + std::string(model) + "': lambda '" + text +
                                        "' is not 'auto' or a number in [-1, 2]");
       }
+      lambda = v;
     }
-    config.bias_adjust = params.GetBool(kBiasAdjustParam);
-    config.non_negative = params.GetString(kNonNegativeParam);
+    // The wrapper does not know the inner model's params struct; the season, when the model
+    // has one, only sets Guerrero's subseries length.
     const int64_t season = params.Has(kSeasonLengthParam) ? params.GetInt(kSeasonLengthParam) : 0;
     RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<Estimator> est, inner(params));
-    return std::unique_ptr<Estimator>(
-        std::make_unique<OutputEstimator>(model, std::move(config), season, std::move(est)));
+    return std::unique_ptr<Estimator>(std::make_unique<OutputEstimator>(
+        model, std::move(options), lambda, season, std::move(est)));
   };
 }
 

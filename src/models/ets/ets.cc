@@ -48,6 +48,7 @@
 
 #include "ets_core.h"
 #include "models/common/model_util.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/rng.h"
 #include "retailcast/models/output_transform.h"
 
@@ -65,7 +66,10 @@ constexpr int kMaxSeasonLength = 1000;
 // Simulated intervals keep every path value of the horizon (npaths x horizon doubles).
 constexpr int64_t kMaxSimulatedValues = 50'000'000;
 
-// Knobs shared by both models (parsed from their specs).
+// Seeds are int64 parameters (kept as uint64_t): a round bound below the int64 maximum.
+constexpr int64_t kMaxSeed = 9'200'000'000'000'000'000;
+
+// Knobs shared by both models (CommonTable).
 struct EtsParams {
   int64_t season_length = 0;  // 0 = the frequency's default
   Bounds bounds = Bounds::kBoth;
@@ -76,12 +80,24 @@ struct EtsParams {
   uint64_t seed = 0;                    // with the series id, seeds the simulation
 };
 
-// auto_ets only.
+// auto_ets only: the search over forms (SearchTable).
 struct AutoParams {
   enum class Criterion { kAicc, kAic, kBic } ic = Criterion::kAicc;
   int damped = -1;  // -1 both, 0 never, 1 always
   bool allow_multiplicative_trend = false;
   bool additive_only = false;
+};
+
+// auto_ets (AutoEtsTable).
+struct AutoEtsParams {
+  EtsParams common;
+  AutoParams search;
+};
+
+// ets (EtsTable): the shared knobs and the one form.
+struct FixedEtsParams {
+  std::string model = "ANN";  // the form's code, checked by MakeEts
+  EtsParams common;
 };
 
 class EtsFitted final : public FittedModel {
@@ -440,81 +456,6 @@ class EtsEstimator final : public Estimator {
   Form fixed_;
 };
 
-// Spec rows shared by both models.
-ParamSpec CommonSpec() {
-  return {
-      {std::string(kSeasonLengthParam),
-       ParamType::kInt,
-       "0",
-       0,
-       kMaxSeasonLength,
-       {},
-       "season length m in periods; 0 = the frequency's default (7 daily, 52 weekly, 12 "
-       "monthly, 4 quarterly, 1 yearly)"},
-      {"bounds",
-       ParamType::kString,
-       "both",
-       -1e300,
-       1e300,
-       {"both", "usual", "admissible"},
-       "parameter space (R's ets bounds): usual = 1e-4 <= beta <= alpha <= 0.9999, gamma <= "
-       "1 - alpha, 0.8 <= phi <= 0.98; admissible = the forecastable region; both = both"},
-      {"long_season",
-       ParamType::kString,
-       "heuristic",
-       -1e300,
-       1e300,
-       {"heuristic", "none"},
-       "seasons longer than 24 periods: heuristic = fit seasonal forms with the initial "
-       "seasonal states of R's heuristic kept fixed; none = no season (R's behaviour)"},
-      {"initial_states",
-       ParamType::kString,
-       "optimised",
-       -1e300,
-       1e300,
-       {"optimised", "heuristic"},
-       "optimised = the initial level, trend and seasonal states are estimated with the "
-       "smoothing parameters (R); heuristic = they keep R's heuristic start values and only the "
-       "smoothing parameters are estimated (several times faster on long series)"},
-      {"max_iterations",
-       ParamType::kInt,
-       "2000",
-       1,
-       1000000,
-       {},
-       "Nelder-Mead function evaluations per fitted form (R's maxit)"},
-      {"npaths",
-       ParamType::kInt,
-       "5000",
-       100,
-       kMaxPaths,
-       {},
-       "simulated paths for the intervals of multiplicative-trend forms (no closed form)"},
-      {"seed",
-       ParamType::kInt,
-       "0",
-       0,
-       9.2e18,
-       {},
-       "random seed of those simulations (combined with the series id)"},
-  };
-}
-
-EtsParams ParseCommon(const ParamValues& params) {
-  EtsParams p;
-  p.season_length = params.GetInt(kSeasonLengthParam);
-  const std::string& b = params.GetString("bounds");
-  p.bounds = b == "usual"        ? Bounds::kUsual
-             : b == "admissible" ? Bounds::kAdmissible
-                                 : Bounds::kBoth;
-  p.long_season = params.GetString("long_season") == "heuristic";
-  p.optimise_initial_states = params.GetString("initial_states") == "optimised";
-  p.max_iterations = static_cast<int>(params.GetInt("max_iterations"));
-  p.npaths = static_cast<int>(params.GetInt("npaths"));
-  p.seed = static_cast<uint64_t>(params.GetInt("seed"));
-  return p;
-}
-
 // The forms `ets` accepts: every code that R's restrictions allow.
 std::vector<std::string> AllowedForms() {
   std::vector<std::string> codes;
@@ -531,73 +472,93 @@ std::vector<std::string> AllowedForms() {
   return codes;
 }
 
+// Rows shared by both models.
+const ParamTable<EtsParams>& CommonTable() {
+  static const ParamTable<EtsParams> table =
+      ParamTable<EtsParams>()
+          .Int(std::string(kSeasonLengthParam), &EtsParams::season_length, 0, kMaxSeasonLength,
+               "season length m in periods; 0 = the frequency's default (7 daily, 52 weekly, 12 "
+               "monthly, 4 quarterly, 1 yearly)")
+          .Choice("bounds", &EtsParams::bounds,
+                  {{"both", Bounds::kBoth},
+                   {"usual", Bounds::kUsual},
+                   {"admissible", Bounds::kAdmissible}},
+                  "parameter space (R's ets bounds): usual = 1e-4 <= beta <= alpha <= 0.9999, "
+                  "gamma <= 1 - alpha, 0.8 <= phi <= 0.98; admissible = the forecastable region; "
+                  "both = both")
+          .Choice("long_season", &EtsParams::long_season, {{"heuristic", true}, {"none", false}},
+                  "seasons longer than 24 periods: heuristic = fit seasonal forms with the "
+                  "initial seasonal states of R's heuristic kept fixed; none = no season (R's "
+                  "behaviour)")
+          .Choice("initial_states", &EtsParams::optimise_initial_states,
+                  {{"optimised", true}, {"heuristic", false}},
+                  "optimised = the initial level, trend and seasonal states are estimated with "
+                  "the smoothing parameters (R); heuristic = they keep R's heuristic start values "
+                  "and only the smoothing parameters are estimated (several times faster on long "
+                  "series)")
+          .Int("max_iterations", &EtsParams::max_iterations, 1, 1000000,
+               "Nelder-Mead function evaluations per fitted form (R's maxit)")
+          .Int("npaths", &EtsParams::npaths, 100, kMaxPaths,
+               "simulated paths for the intervals of multiplicative-trend forms (no closed form)")
+          .Int("seed", &EtsParams::seed, 0, kMaxSeed,
+               "random seed of those simulations (combined with the series id)");
+  return table;
+}
+
+const ParamTable<AutoParams>& SearchTable() {
+  using Criterion = AutoParams::Criterion;
+  static const ParamTable<AutoParams> table =
+      ParamTable<AutoParams>()
+          .Choice("ic", &AutoParams::ic,
+                  {{"aicc", Criterion::kAicc}, {"aic", Criterion::kAic}, {"bic", Criterion::kBic}},
+                  "information criterion that selects the form")
+          .Choice("damped", &AutoParams::damped, {{"auto", -1}, {"true", 1}, {"false", 0}},
+                  "trend damping: auto = try both, true = only damped trends, false = none")
+          .Bool("allow_multiplicative_trend", &AutoParams::allow_multiplicative_trend,
+                "also try multiplicative trends (M, Md), as R's ets argument of that name")
+          .Bool("additive_only", &AutoParams::additive_only,
+                "only additive forms (error, trend and season)");
+  return table;
+}
+
+const ParamTable<AutoEtsParams>& AutoEtsTable() {
+  static const ParamTable<AutoEtsParams> table = ParamTable<AutoEtsParams>()
+                                                     .Nested(&AutoEtsParams::common, CommonTable())
+                                                     .Nested(&AutoEtsParams::search, SearchTable());
+  return table;
+}
+
+const ParamTable<FixedEtsParams>& EtsTable() {
+  static const ParamTable<FixedEtsParams> table =
+      ParamTable<FixedEtsParams>()
+          .String("model", &FixedEtsParams::model,
+                  "the ETS form: error (A/M), trend (N/A/M, d = damped), season (N/A/M), e.g. "
+                  "AAdA = additive error, damped additive trend, additive season",
+                  AllowedForms())
+          .Nested(&FixedEtsParams::common, CommonTable());
+  return table;
+}
+
 }  // namespace
 
-ParamSpec AutoEtsSpec() {
-  ParamSpec spec = CommonSpec();
-  spec.push_back({"ic",
-                  ParamType::kString,
-                  "aicc",
-                  -1e300,
-                  1e300,
-                  {"aicc", "aic", "bic"},
-                  "information criterion that selects the form"});
-  spec.push_back({"damped",
-                  ParamType::kString,
-                  "auto",
-                  -1e300,
-                  1e300,
-                  {"auto", "true", "false"},
-                  "trend damping: auto = try both, true = only damped trends, false = none"});
-  spec.push_back({"allow_multiplicative_trend",
-                  ParamType::kBool,
-                  "false",
-                  -1e300,
-                  1e300,
-                  {},
-                  "also try multiplicative trends (M, Md), as R's ets argument of that name"});
-  spec.push_back({"additive_only",
-                  ParamType::kBool,
-                  "false",
-                  -1e300,
-                  1e300,
-                  {},
-                  "only additive forms (error, trend and season)"});
-  return spec;
-}
-
-ParamSpec EtsSpec() {
-  ParamSpec spec = CommonSpec();
-  spec.insert(spec.begin(),
-              {"model", ParamType::kString, "ANN", -1e300, 1e300, AllowedForms(),
-               "the ETS form: error (A/M), trend (N/A/M, d = damped), season (N/A/M), e.g. "
-               "AAdA = additive error, damped additive trend, additive season"});
-  return spec;
-}
+const ParamTableBase& AutoEtsParamTable() { return AutoEtsTable(); }
+const ParamTableBase& EtsParamTable() { return EtsTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeAutoEts(const ParamValues& params) {
-  AutoParams a;
-  const std::string& ic = params.GetString("ic");
-  a.ic = ic == "aic"   ? AutoParams::Criterion::kAic
-         : ic == "bic" ? AutoParams::Criterion::kBic
-                       : AutoParams::Criterion::kAicc;
-  const std::string& d = params.GetString("damped");
-  a.damped = d == "true" ? 1 : d == "false" ? 0 : -1;
-  a.allow_multiplicative_trend = params.GetBool("allow_multiplicative_trend");
-  a.additive_only = params.GetBool("additive_only");
+  const AutoEtsParams p = AutoEtsTable().Bind(params);
   return std::unique_ptr<Estimator>(
-      std::make_unique<EtsEstimator>(kAutoEtsName, ParseCommon(params), a, false, Form{}));
+      std::make_unique<EtsEstimator>(kAutoEtsName, p.common, p.search, false, Form{}));
 }
 
 Result<std::unique_ptr<Estimator>> MakeEts(const ParamValues& params) {
+  const FixedEtsParams p = EtsTable().Bind(params);
   Form form;
-  const std::string& code = params.GetString("model");
-  if (!ets::ParseForm(code, &form) || ets::Forbidden(form)) {
-    return Status::InvalidArgument("model 'ets': model=" + code +
+  if (!ets::ParseForm(p.model, &form) || ets::Forbidden(form)) {
+    return Status::InvalidArgument("model 'ets': model=" + p.model +
                                    " is not an allowed ETS form (e.g. ANN, AAdN, MAM)");
   }
   return std::unique_ptr<Estimator>(
-      std::make_unique<EtsEstimator>(kEtsName, ParseCommon(params), AutoParams{}, true, form));
+      std::make_unique<EtsEstimator>(kEtsName, p.common, AutoParams{}, true, form));
 }
 
 const EtsSummary* DescribeEts(const FittedModel& model) {

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/eval/forecast_engine.h"
 #include "retailcast/eval/metrics.h"
 #include "retailcast/eval/model_runner.h"
@@ -561,37 +561,49 @@ class EnsembleEstimator final : public GlobalEstimator {
 
 constexpr std::string_view kDefaultMembers = "gbm + gbm:objective=tweedie + mlp";
 
+// ensemble's parameters (EnsembleTable).
+struct EnsembleParams {
+  std::string models = std::string(kDefaultMembers);  // members separated by '+'
+  bool backtest = true;  // choose by a backtest; false: always the mean
+  bool per_series = false;
+  std::string metric = "MASE";
+  int horizon = 0;        // 0 = auto
+  int season_length = 0;  // 0 = the frequency's default
+};
+
+const ParamTable<EnsembleParams>& EnsembleTable() {
+  using E = EnsembleParams;
+  static const ParamTable<E> table =
+      ParamTable<E>()
+          .String("models", &E::models,
+                  "members separated by '+', each a registry model with optional parameters "
+                  "after ':' separated by ';' (e.g. 'gbm + gbm:objective=tweedie;trees=300 + "
+                  "snaive')")
+          .Choice("choose", &E::backtest, {{"backtest", true}, {"mean", false}},
+                  "backtest: each member alone or their mean, whichever scores best on the last "
+                  "validation window; mean: always the equal-weight mean")
+          .Bool("per_series", &E::per_series,
+                "choose=backtest: choose per series instead of one choice for every series")
+          .String("metric", &E::metric, "backtest error the choice minimises",
+                  {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"})
+          .Int("horizon", &E::horizon, 0, 10000,
+               "periods of the choice's backtest window; 0 = auto (daily 28, weekly 13, monthly "
+               "6)")
+          .Int("season_length", &E::season_length, 0, 100000,
+               "season length given to every member that has one and to the MASE scale; 0 = "
+               "the frequency's default");
+  return table;
+}
+
 }  // namespace
 
-ParamSpec EnsembleSpec() {
-  using T = ParamType;
-  return {
-      MakeParamDef(
-          "models", T::kString, std::string(kDefaultMembers), 0, 0,
-          "members separated by '+', each a registry model with optional parameters after ':' "
-          "separated by ';' (e.g. 'gbm + gbm:objective=tweedie;trees=300 + snaive')"),
-      MakeParamDef("choose", T::kString, "backtest", 0, 0,
-                   "backtest: each member alone or their mean, whichever scores best on the last "
-                   "validation window; mean: always the equal-weight mean",
-                   {"backtest", "mean"}),
-      MakeParamDef("per_series", T::kBool, "false", 0, 1,
-                   "choose=backtest: choose per series instead of one choice for every series"),
-      MakeParamDef("metric", T::kString, "MASE", 0, 0, "backtest error the choice minimises",
-                   {"MASE", "RMSSE", "MAE", "RMSE", "sMAPE"}),
-      MakeParamDef(
-          "horizon", T::kInt, "0", 0, 10000,
-          "periods of the choice's backtest window; 0 = auto (daily 28, weekly 13, monthly 6)"),
-      MakeParamDef(
-          "season_length", T::kInt, "0", 0, 100000,
-          "season length given to every member that has one and to the MASE scale; 0 = the "
-          "frequency's default"),
-  };
-}
+const ParamTableBase& EnsembleParamTable() { return EnsembleTable(); }
 
 Result<std::unique_ptr<GlobalEstimator>> MakeEnsemble(const ParamValues& params,
                                                       const ModelRegistry& registry) {
-  const std::string& text = params.GetString("models");
-  const int season = static_cast<int>(params.GetInt("season_length"));
+  const EnsembleParams options = EnsembleTable().Bind(params);
+  const std::string& text = options.models;
+  const int season = options.season_length;
   std::vector<eval::ModelSpec> specs;
   std::vector<std::string> seen;
   size_t pos = 0;
@@ -638,9 +650,9 @@ Result<std::unique_ptr<GlobalEstimator>> MakeEnsemble(const ParamValues& params,
   }
   RETAILCAST_ASSIGN_OR_RETURN(std::vector<eval::ModelInstance> members,
                               eval::InstantiateModels(registry, specs));
-  return std::unique_ptr<GlobalEstimator>(std::make_unique<EnsembleEstimator>(
-      std::move(members), params.GetString("choose") == "backtest", params.GetBool("per_series"),
-      params.GetString("metric"), static_cast<int>(params.GetInt("horizon")), season));
+  return std::unique_ptr<GlobalEstimator>(
+      std::make_unique<EnsembleEstimator>(std::move(members), options.backtest, options.per_series,
+                                          options.metric, options.horizon, season));
 }
 
 }  // namespace retailcast::models

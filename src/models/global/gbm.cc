@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/global.h"
 #include "row_model.h"
 #include "xgboost_api.h"
@@ -45,6 +45,8 @@ constexpr uint64_t kLearnerVersion = 1;
 
 enum class Objective : uint8_t { kAbsolute, kSquared, kTweedie, kPoisson, kQuantile, kAuto };
 
+// The booster's options; threads and taus come from the row options (MakeGbm), the others
+// from gbm's parameters (BoosterTable).
 struct GbmOptions {
   Objective objective = Objective::kAuto;
   double tweedie_power = 1.2;
@@ -63,15 +65,6 @@ struct GbmOptions {
   int threads = 0;
   std::vector<double> taus;
 };
-
-Objective ParseObjective(const std::string& s) {
-  if (s == "squared_error") return Objective::kSquared;
-  if (s == "absolute_error") return Objective::kAbsolute;
-  if (s == "poisson") return Objective::kPoisson;
-  if (s == "quantile") return Objective::kQuantile;
-  if (s == "tweedie") return Objective::kTweedie;
-  return Objective::kAuto;
-}
 
 // The objective one learner trains with: auto resolved on its targets. The log-link losses
 // are undefined for a negative target (XGBoost stops with an internal check), so asking for
@@ -378,10 +371,10 @@ class GbmKind final : public LearnerKind {
   GbmOptions o_;
 };
 
-// The interval quantiles of the row options' levels.
-std::vector<double> Taus(const RowModelOptions& o) {
+// The interval quantiles of interval levels (percent).
+std::vector<double> Taus(const std::vector<double>& levels) {
   std::vector<double> taus;
-  for (double l : o.interval_levels) {
+  for (double l : levels) {
     taus.push_back((1 - l / 100) / 2);
     taus.push_back((1 + l / 100) / 2);
   }
@@ -390,63 +383,67 @@ std::vector<double> Taus(const RowModelOptions& o) {
   return taus;
 }
 
-}  // namespace
-
-ParamSpec GbmSpec() {
-  using T = ParamType;
-  ParamSpec spec = {
-      MakeParamDef(
-          "objective", T::kString, "auto", 0, 0,
-          "loss on the scaled target: tweedie / poisson (unit sales, log link; targets >= 0), "
-          "squared_error (mean), absolute_error (median), quantile (pinball at "
-          "quantile_alpha); auto = tweedie, or squared_error when some target is negative",
-          {"auto", "tweedie", "poisson", "squared_error", "absolute_error", "quantile"}),
-      MakeParamDef("tweedie_power", T::kDouble, "1.2", 1.01, 1.99,
-                   "objective=tweedie: variance power p (1 = Poisson, 2 = gamma)"),
-      MakeParamDef("quantile_alpha", T::kDouble, "0.5", 0.001, 0.999,
-                   "objective=quantile: the quantile forecast"),
-      MakeParamDef("trees", T::kInt, "500", 1, 100000, "most boosting rounds"),
-      MakeParamDef("learning_rate", T::kDouble, "0.05", 1e-4, 1, "shrinkage eta"),
-      MakeParamDef("max_depth", T::kInt, "8", 1, 20, "depth of each tree"),
-      MakeParamDef("min_child_weight", T::kDouble, "10", 0, 1e9, "least hessian sum in a leaf"),
-      MakeParamDef("subsample", T::kDouble, "0.8", 0.05, 1, "share of rows per tree"),
-      MakeParamDef("colsample", T::kDouble, "0.8", 0.05, 1, "share of features per tree"),
-      MakeParamDef("reg_lambda", T::kDouble, "1", 0, 1e9, "L2 penalty on leaf values"),
-      MakeParamDef("max_bin", T::kInt, "256", 16, 4096, "histogram bins per feature"),
-      MakeParamDef(
-          "early_stopping_rounds", T::kInt, "25", 0, 100000,
-          "stop when the validation metric has not improved for this many rounds; 0 = off"),
-      MakeParamDef("refit", T::kBool, "true", 0, 1,
-                   "after early stopping, train again on every row for the best number of rounds"),
-      MakeParamDef(
-          "quantile_trees", T::kInt, "50", 0, 100000,
-          "rounds of each interval quantile booster (0 = the pooled residual quantile only)"),
-  };
-  for (auto& d : RowModelSpec(2000000)) spec.push_back(std::move(d));
-  return spec;
+const ParamTable<GbmOptions>& BoosterTable() {
+  using O = GbmOptions;
+  static const ParamTable<O> table =
+      ParamTable<O>()
+          .Choice("objective", &O::objective,
+                  {{"auto", Objective::kAuto},
+                   {"tweedie", Objective::kTweedie},
+                   {"poisson", Objective::kPoisson},
+                   {"squared_error", Objective::kSquared},
+                   {"absolute_error", Objective::kAbsolute},
+                   {"quantile", Objective::kQuantile}},
+                  "loss on the scaled target: tweedie / poisson (unit sales, log link; targets >= "
+                  "0), squared_error (mean), absolute_error (median), quantile (pinball at "
+                  "quantile_alpha); auto = tweedie, or squared_error when some target is negative")
+          .Double("tweedie_power", &O::tweedie_power, 1.01, 1.99,
+                  "objective=tweedie: variance power p (1 = Poisson, 2 = gamma)")
+          .Double("quantile_alpha", &O::quantile_alpha, 0.001, 0.999,
+                  "objective=quantile: the quantile forecast")
+          .Int("trees", &O::trees, 1, 100000, "most boosting rounds")
+          .Double("learning_rate", &O::learning_rate, 1e-4, 1, "shrinkage eta")
+          .Int("max_depth", &O::max_depth, 1, 20, "depth of each tree")
+          .Double("min_child_weight", &O::min_child_weight, 0, 1e9, "least hessian sum in a leaf")
+          .Double("subsample", &O::subsample, 0.05, 1, "share of rows per tree")
+          .Double("colsample", &O::colsample, 0.05, 1, "share of features per tree")
+          .Double("reg_lambda", &O::reg_lambda, 0, 1e9, "L2 penalty on leaf values")
+          .Int("max_bin", &O::max_bin, 16, 4096, "histogram bins per feature")
+          .Int("early_stopping_rounds", &O::early_stopping_rounds, 0, 100000,
+               "stop when the validation metric has not improved for this many rounds; 0 = off")
+          .Bool("refit", &O::refit,
+                "after early stopping, train again on every row for the best number of rounds")
+          .Int("quantile_trees", &O::quantile_trees, 0, 100000,
+               "rounds of each interval quantile booster (0 = the pooled residual quantile "
+               "only)");
+  return table;
 }
 
-Result<std::unique_ptr<GlobalEstimator>> MakeGbm(const ParamValues& p) {
-  RETAILCAST_ASSIGN_OR_RETURN(RowModelOptions row, RowModelOptionsFromParams(p, kGbmName));
-  GbmOptions o;
-  o.objective = ParseObjective(p.GetString("objective"));
-  o.tweedie_power = p.GetDouble("tweedie_power");
-  o.quantile_alpha = p.GetDouble("quantile_alpha");
-  o.trees = static_cast<int>(p.GetInt("trees"));
-  o.learning_rate = p.GetDouble("learning_rate");
-  o.max_depth = static_cast<int>(p.GetInt("max_depth"));
-  o.min_child_weight = p.GetDouble("min_child_weight");
-  o.subsample = p.GetDouble("subsample");
-  o.colsample = p.GetDouble("colsample");
-  o.reg_lambda = p.GetDouble("reg_lambda");
-  o.max_bin = static_cast<int>(p.GetInt("max_bin"));
-  o.early_stopping_rounds = static_cast<int>(p.GetInt("early_stopping_rounds"));
-  o.refit = p.GetBool("refit");
-  o.quantile_trees = static_cast<int>(p.GetInt("quantile_trees"));
-  o.threads = row.threads;
-  o.taus = Taus(row);
-  return std::unique_ptr<GlobalEstimator>(
-      std::make_unique<RowModelEstimator>(std::make_shared<GbmKind>(std::move(o)), std::move(row)));
+// gbm's parameters (GbmTable).
+struct GbmParams {
+  GbmOptions booster;
+  RowModelOptions row;
+};
+
+const ParamTable<GbmParams>& GbmTable() {
+  static const ParamTable<GbmParams> table = ParamTable<GbmParams>()
+                                                 .Nested(&GbmParams::booster, BoosterTable())
+                                                 .Nested(&GbmParams::row, RowModelTable());
+  return table;
+}
+
+}  // namespace
+
+const ParamTableBase& GbmParamTable() { return GbmTable(); }
+
+Result<std::unique_ptr<GlobalEstimator>> MakeGbm(const ParamValues& params) {
+  GbmParams p = GbmTable().Bind(params);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, CheckRowModelOptions(p.row, kGbmName));
+  GbmOptions o = std::move(p.booster);
+  o.threads = p.row.threads;
+  o.taus = Taus(levels);
+  return std::unique_ptr<GlobalEstimator>(std::make_unique<RowModelEstimator>(
+      std::make_shared<GbmKind>(std::move(o)), std::move(p.row), std::move(levels)));
 }
 
 }  // namespace retailcast::models

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "retailcast/core/date.h"
-#include "retailcast/core/param_def.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/models/global.h"
 #include "row_model.h"
 #include "torch_net.h"
@@ -230,19 +230,76 @@ class NnKind final : public LearnerKind {
   NnOptions o_;
 };
 
-ParamSpec TrainingSpec(const char* epochs, const char* patience) {
-  using T = ParamType;
-  return {
-      MakeParamDef("epochs", T::kInt, epochs, 1, 10000, "most passes over the training rows"),
-      MakeParamDef("batch_size", T::kInt, "256", 1, 1000000, "rows per Adam step"),
-      MakeParamDef("learning_rate", T::kDouble, "0.001", 1e-7, 1, "Adam step size"),
-      MakeParamDef("weight_decay", T::kDouble, "0", 0, 1, "L2 penalty on the weights"),
-      MakeParamDef("loss", T::kString, "l1", 0, 0,
-                   "training loss on the scaled target: l1 (median; MAE/MASE), mse (mean), huber",
-                   {"l1", "mse", "huber"}),
-      MakeParamDef("patience", T::kInt, patience, 1, 10000,
-                   "epochs without a better validation loss before training stops"),
-  };
+// Training rows shared by mlp and lstm; NetTraining's defaults are mlp's.
+const ParamTable<NetTraining>& TrainingTable() {
+  using T = NetTraining;
+  static const ParamTable<T> table =
+      ParamTable<T>()
+          .Int("epochs", &T::epochs, 1, 10000, "most passes over the training rows")
+          .Int("batch_size", &T::batch_size, 1, 1000000, "rows per Adam step")
+          .Double("learning_rate", &T::learning_rate, 1e-7, 1, "Adam step size")
+          .Double("weight_decay", &T::weight_decay, 0, 1, "L2 penalty on the weights")
+          .Choice("loss", &T::loss,
+                  {{"l1", NetLoss::kL1}, {"mse", NetLoss::kMse}, {"huber", NetLoss::kHuber}},
+                  "training loss on the scaled target: l1 (median; MAE/MASE), mse (mean), huber")
+          .Int("patience", &T::patience, 1, 10000,
+               "epochs without a better validation loss before training stops");
+  return table;
+}
+
+// mlp's parameters (MlpTable).
+struct MlpParams {
+  std::string hidden = "64 32";  // widths of the dense layers (ParseWidths)
+  NetTraining training;
+  RowModelOptions row = RowOptionsWithMaxRows(300'000);
+};
+
+// The recurrent layer costs about 0.3 ms per row and epoch on one core here (window 28,
+// 32 units), so lstm's defaults (8 epochs of at most 50,000 rows) keep training near 3 minutes;
+// on the M5 subset they already beat seasonal naive clearly (docs/accuracy.md).
+NetTraining LstmTraining() {
+  NetTraining t;
+  t.epochs = 8;
+  t.patience = 4;
+  return t;
+}
+
+// lstm's parameters (LstmTable).
+struct LstmParams {
+  NetKind cell = NetKind::kLstm;
+  int units = 32;             // of each recurrent layer
+  int layers = 1;             // recurrent layers
+  int window = 0;             // target periods the recurrent layer reads; 0 = auto
+  std::string hidden = "32";  // widths of the dense layers after it (ParseWidths)
+  NetTraining training = LstmTraining();
+  RowModelOptions row = RowOptionsWithMaxRows(50'000);
+};
+
+const ParamTable<MlpParams>& MlpTable() {
+  static const ParamTable<MlpParams> table =
+      ParamTable<MlpParams>()
+          .String("hidden", &MlpParams::hidden,
+                  "widths of the hidden dense layers (ReLU), space-separated")
+          .Nested(&MlpParams::training, TrainingTable())
+          .Nested(&MlpParams::row, RowModelTable());
+  return table;
+}
+
+const ParamTable<LstmParams>& LstmTable() {
+  static const ParamTable<LstmParams> table =
+      ParamTable<LstmParams>()
+          .Choice("cell", &LstmParams::cell, {{"lstm", NetKind::kLstm}, {"gru", NetKind::kGru}},
+                  "recurrent cell")
+          .Int("units", &LstmParams::units, 1, 4096, "units of each recurrent layer")
+          .Int("layers", &LstmParams::layers, 1, 16, "recurrent layers")
+          .Int("window", &LstmParams::window, 0, 10000,
+               "periods of the target the recurrent layer reads; 0 = auto (daily 28, weekly 13, "
+               "monthly 12)")
+          .String("hidden", &LstmParams::hidden,
+                  "widths of the dense layers after the recurrent one, space-separated")
+          .Nested(&LstmParams::training, TrainingTable())
+          .Nested(&LstmParams::row, RowModelTable());
+  return table;
 }
 
 Result<std::vector<int>> ParseWidths(const std::string& text, const char* key) {
@@ -270,76 +327,45 @@ Result<std::vector<int>> ParseWidths(const std::string& text, const char* key) {
   return out;
 }
 
-Result<NnOptions> TrainingOptions(const ParamValues& p, const RowModelOptions& row) {
+// The options both networks share: `training` with the row options' threads.
+NnOptions TrainingOptions(NetTraining training, const RowModelOptions& row) {
   NnOptions o;
-  o.training.epochs = static_cast<int>(p.GetInt("epochs"));
-  o.training.batch_size = static_cast<int>(p.GetInt("batch_size"));
-  o.training.learning_rate = p.GetDouble("learning_rate");
-  o.training.weight_decay = p.GetDouble("weight_decay");
-  const std::string& loss = p.GetString("loss");
-  o.training.loss = loss == "mse"     ? NetLoss::kMse
-                    : loss == "huber" ? NetLoss::kHuber
-                                      : NetLoss::kL1;
-  o.training.patience = static_cast<int>(p.GetInt("patience"));
+  o.training = std::move(training);
   o.training.threads = row.threads > 0 ? row.threads : 1;
   return o;
 }
 
 }  // namespace
 
-ParamSpec MlpSpec() {
-  ParamSpec spec = {MakeParamDef("hidden", ParamType::kString, "64 32", 0, 0,
-                                 "widths of the hidden dense layers (ReLU), space-separated")};
-  for (auto& d : TrainingSpec("30", "5")) spec.push_back(std::move(d));
-  for (auto& d : RowModelSpec(300000)) spec.push_back(std::move(d));
-  return spec;
-}
+const ParamTableBase& MlpParamTable() { return MlpTable(); }
+const ParamTableBase& LstmParamTable() { return LstmTable(); }
 
-ParamSpec LstmSpec() {
-  using T = ParamType;
-  ParamSpec spec = {
-      MakeParamDef("cell", T::kString, "lstm", 0, 0, "recurrent cell", {"lstm", "gru"}),
-      MakeParamDef("units", T::kInt, "32", 1, 4096, "units of each recurrent layer"),
-      MakeParamDef("layers", T::kInt, "1", 1, 16, "recurrent layers"),
-      MakeParamDef(
-          "window", T::kInt, "0", 0, 10000,
-          "periods of the target the recurrent layer reads; 0 = auto (daily 28, weekly 13, "
-          "monthly 12)"),
-      MakeParamDef("hidden", T::kString, "32", 0, 0,
-                   "widths of the dense layers after the recurrent one, space-separated"),
-  };
-  // The recurrent layer costs about 0.3 ms per row and epoch on one core here (window 28,
-  // 32 units), so the defaults (8 epochs of at most 50,000 rows) keep training near 3 minutes;
-  // on the M5 subset they already beat seasonal naive clearly (docs/accuracy.md).
-  for (auto& d : TrainingSpec("8", "4")) spec.push_back(std::move(d));
-  for (auto& d : RowModelSpec(50000)) spec.push_back(std::move(d));
-  return spec;
-}
-
-Result<std::unique_ptr<GlobalEstimator>> MakeMlp(const ParamValues& p) {
-  RETAILCAST_ASSIGN_OR_RETURN(RowModelOptions row, RowModelOptionsFromParams(p, kMlpName));
-  RETAILCAST_ASSIGN_OR_RETURN(NnOptions o, TrainingOptions(p, row));
+Result<std::unique_ptr<GlobalEstimator>> MakeMlp(const ParamValues& params) {
+  MlpParams p = MlpTable().Bind(params);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, CheckRowModelOptions(p.row, kMlpName));
+  NnOptions o = TrainingOptions(p.training, p.row);
   o.name = std::string(kMlpName);
   o.spec.kind = NetKind::kMlp;
-  RETAILCAST_ASSIGN_OR_RETURN(o.spec.hidden, ParseWidths(p.GetString("hidden"), "hidden"));
+  RETAILCAST_ASSIGN_OR_RETURN(o.spec.hidden, ParseWidths(p.hidden, "hidden"));
   if (o.spec.hidden.empty()) {
     return Status::InvalidArgument("model 'mlp': hidden needs at least one layer, e.g. '64 32'");
   }
-  return std::unique_ptr<GlobalEstimator>(
-      std::make_unique<RowModelEstimator>(std::make_shared<NnKind>(std::move(o)), std::move(row)));
+  return std::unique_ptr<GlobalEstimator>(std::make_unique<RowModelEstimator>(
+      std::make_shared<NnKind>(std::move(o)), std::move(p.row), std::move(levels)));
 }
 
-Result<std::unique_ptr<GlobalEstimator>> MakeLstm(const ParamValues& p) {
-  RETAILCAST_ASSIGN_OR_RETURN(RowModelOptions row, RowModelOptionsFromParams(p, kLstmName));
-  RETAILCAST_ASSIGN_OR_RETURN(NnOptions o, TrainingOptions(p, row));
+Result<std::unique_ptr<GlobalEstimator>> MakeLstm(const ParamValues& params) {
+  LstmParams p = LstmTable().Bind(params);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<double> levels, CheckRowModelOptions(p.row, kLstmName));
+  NnOptions o = TrainingOptions(p.training, p.row);
   o.name = std::string(kLstmName);
-  o.spec.kind = p.GetString("cell") == "gru" ? NetKind::kGru : NetKind::kLstm;
-  o.spec.rnn_hidden = static_cast<int>(p.GetInt("units"));
-  o.spec.rnn_layers = static_cast<int>(p.GetInt("layers"));
-  RETAILCAST_ASSIGN_OR_RETURN(o.spec.hidden, ParseWidths(p.GetString("hidden"), "hidden"));
-  o.window = static_cast<int>(p.GetInt("window"));
-  return std::unique_ptr<GlobalEstimator>(
-      std::make_unique<RowModelEstimator>(std::make_shared<NnKind>(std::move(o)), std::move(row)));
+  o.spec.kind = p.cell;
+  o.spec.rnn_hidden = p.units;
+  o.spec.rnn_layers = p.layers;
+  RETAILCAST_ASSIGN_OR_RETURN(o.spec.hidden, ParseWidths(p.hidden, "hidden"));
+  o.window = p.window;
+  return std::unique_ptr<GlobalEstimator>(std::make_unique<RowModelEstimator>(
+      std::make_shared<NnKind>(std::move(o)), std::move(p.row), std::move(levels)));
 }
 
 }  // namespace retailcast::models

@@ -23,7 +23,6 @@
 #include <map>
 #include <optional>
 
-#include "retailcast/core/param_def.h"
 #include "retailcast/core/rng.h"
 #include "retailcast/models/distributions.h"
 
@@ -484,68 +483,52 @@ Status RowFitted::LoadPayload(ByteReader& r) {
 
 }  // namespace
 
-ParamSpec RowModelSpec(int64_t default_max_rows) {
-  using T = ParamType;
-  ParamSpec spec = {
-      MakeParamDef(
-          "strategy", T::kString, "recursive", 0, 0,
-          "multi-step strategy: recursive (forecasts fed back as lags) or direct (a model per "
-          "group of steps on shifted features)",
-          {"recursive", "direct"}),
-      MakeParamDef("direct_horizon", T::kInt, "0", 0, 10000,
-                   "direct: the longest horizon the models cover; 0 = the validation window"),
-      MakeParamDef("direct_groups", T::kInt, "1", 1, 10000,
-                   "direct: number of models the horizon is split into (1 = one model with lags >= "
-                   "horizon; direct_horizon = one per step)"),
-      MakeParamDef(
-          "valid_periods", T::kInt, "0", 0, 10000,
-          "validation window (last periods of every series' training part) for early stopping "
-          "and residual quantiles; 0 = auto (daily 28, weekly 13, monthly 6)"),
-      MakeParamDef("train_window", T::kInt, "0", 0, 1000000,
-                   "training rows from the last periods of each series only; 0 = all history"),
-      MakeParamDef("max_rows", T::kInt, std::to_string(default_max_rows), 1000, 1e9,
-                   "most training rows: above it rows are sampled (seeded, per series)"),
-      MakeParamDef(
-          "partition", T::kString, "", 0, 0,
-          "attribute to train one model per value of (e.g. store_id, cat_id); '' = one global "
-          "model"),
-      MakeParamDef(
-          "interval_levels", T::kString, "80 95", 0, 0,
-          "interval levels (percent, space-separated) the quantiles are learned for; others "
-          "are interpolated"),
-      MakeParamDef(
-          "non_negative", T::kString, "auto", 0, 0,
-          "clip forecasts and bounds at 0: auto = for series whose training values are all "
-          ">= 0",
-          {"auto", "true", "false"}),
-      MakeParamDef(
-          "weights", T::kString, "equal", 0, 0,
-          "weight of each series' rows in the loss: equal, or volume (the series' recent mean "
-          "level, so errors count by volume as in WRMSSE and small erratic series do not "
-          "dominate)",
-          {"equal", "volume"}),
-      MakeParamDef("seed", T::kInt, "0", 0, 9.0e15, "seed of row sampling and learner randomness"),
-      MakeParamDef("threads", T::kInt, "0", 0, 1024, "learner threads; 0 = the thread pool's size"),
-  };
-  for (auto& d : features::FeatureParamSpec()) spec.push_back(std::move(d));
-  return spec;
+const ParamTable<RowModelOptions>& RowModelTable() {
+  using O = RowModelOptions;
+  static const ParamTable<O> table =
+      ParamTable<O>()
+          .Choice("strategy", &O::strategy,
+                  {{"recursive", Strategy::kRecursive}, {"direct", Strategy::kDirect}},
+                  "multi-step strategy: recursive (forecasts fed back as lags) or direct (a model "
+                  "per group of steps on shifted features)")
+          .Int("direct_horizon", &O::direct_horizon, 0, 10000,
+               "direct: the longest horizon the models cover; 0 = the validation window")
+          .Int("direct_groups", &O::direct_groups, 1, 10000,
+               "direct: number of models the horizon is split into (1 = one model with lags >= "
+               "horizon; direct_horizon = one per step)")
+          .Int("valid_periods", &O::valid_periods, 0, 10000,
+               "validation window (last periods of every series' training part) for early "
+               "stopping and residual quantiles; 0 = auto (daily 28, weekly 13, monthly 6)")
+          .Int("train_window", &O::train_window, 0, 1000000,
+               "training rows from the last periods of each series only; 0 = all history")
+          .Int("max_rows", &O::max_rows, 1000, 1'000'000'000,
+               "most training rows: above it rows are sampled (seeded, per series)")
+          .String("partition", &O::partition,
+                  "attribute to train one model per value of (e.g. store_id, cat_id); '' = one "
+                  "global model")
+          .String("interval_levels", &O::interval_levels,
+                  "interval levels (percent, space-separated) the quantiles are learned for; "
+                  "others are interpolated")
+          .String("non_negative", &O::non_negative,
+                  "clip forecasts and bounds at 0: auto = for series whose training values are "
+                  "all >= 0",
+                  {"auto", "true", "false"})
+          .Choice("weights", &O::weights,
+                  {{"equal", RowWeights::kEqual}, {"volume", RowWeights::kVolume}},
+                  "weight of each series' rows in the loss: equal, or volume (the series' recent "
+                  "mean level, so errors count by volume as in WRMSSE and small erratic series do "
+                  "not dominate)")
+          .Int("seed", &O::seed, 0, 9'000'000'000'000'000,
+               "seed of row sampling and learner randomness")
+          .Int("threads", &O::threads, 0, 1024, "learner threads; 0 = the thread pool's size")
+          .Nested(&O::features, features::FeatureParamTable());
+  return table;
 }
 
-Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& p, std::string_view model) {
-  RowModelOptions o;
-  RETAILCAST_ASSIGN_OR_RETURN(o.features, features::FeatureOptionsFromParams(p, model));
-  o.strategy = p.GetString("strategy") == "direct" ? Strategy::kDirect : Strategy::kRecursive;
-  o.direct_horizon = static_cast<int>(p.GetInt("direct_horizon"));
-  o.direct_groups = static_cast<int>(p.GetInt("direct_groups"));
-  o.valid_periods = static_cast<int>(p.GetInt("valid_periods"));
-  o.train_window = static_cast<int>(p.GetInt("train_window"));
-  o.max_rows = p.GetInt("max_rows");
-  o.partition = p.GetString("partition");
-  o.non_negative = p.GetString("non_negative");
-  o.weights = p.GetString("weights") == "volume" ? RowWeights::kVolume : RowWeights::kEqual;
-  o.seed = static_cast<uint64_t>(p.GetInt("seed"));
-  o.threads = static_cast<int>(p.GetInt("threads"));
-  const std::string& levels = p.GetString("interval_levels");
+Result<std::vector<double>> CheckRowModelOptions(const RowModelOptions& o, std::string_view model) {
+  RETAILCAST_RETURN_IF_ERROR(features::CheckFeatureOptions(o.features, model));
+  const std::string& levels = o.interval_levels;
+  std::vector<double> out;
   std::string cur;
   for (size_t k = 0; k <= levels.size(); ++k) {
     const char c = k < levels.size() ? levels[k] : ' ';
@@ -561,14 +544,14 @@ Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& p, std::str
                                      levels +
                                      "' is not a list of levels in (0, 100), e.g. '80 95'");
     }
-    o.interval_levels.push_back(v);
+    out.push_back(v);
     cur.clear();
   }
-  if (o.interval_levels.empty()) {
+  if (out.empty()) {
     return Status::InvalidArgument("model '" + std::string(model) +
                                    "': interval_levels needs at least one level, e.g. '80 95'");
   }
-  return o;
+  return out;
 }
 
 Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTrainingData& data,
@@ -599,7 +582,7 @@ Result<std::unique_ptr<GlobalFittedModel>> RowModelEstimator::Fit(const GlobalTr
   fitted->strategy_ = options_.strategy;
   fitted->direct_horizon_ = direct_horizon;
   fitted->groups_ = groups;
-  fitted->taus_ = TausOf(options_.interval_levels);
+  fitted->taus_ = TausOf(levels_);
   fitted->partition_ = options_.partition;
   fitted->ids_.resize(n);
   fitted->non_negative_.assign(n, 0);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "retailcast/core/global_model.h"
-#include "retailcast/core/params.h"
+#include "retailcast/core/param_table.h"
 #include "retailcast/core/serialize.h"
 #include "retailcast/core/status.h"
 #include "retailcast/core/thread_pool.h"
@@ -76,7 +76,7 @@ enum class Strategy : uint8_t { kRecursive, kDirect };
 // volume, as WRMSSE does (the M5 winners trained LightGBM with such weights).
 enum class RowWeights : uint8_t { kEqual, kVolume };
 
-// The parameters every row model has (RowModelSpec), read by RowModelOptionsFromParams.
+// The parameters every row model has (RowModelTable).
 struct RowModelOptions {
   features::FeatureOptions features;
   Strategy strategy = Strategy::kRecursive;
@@ -84,27 +84,40 @@ struct RowModelOptions {
   int direct_groups = 1;
   int valid_periods = 0;  // 0 = auto
   int train_window = 0;   // 0 = all history
-  int64_t max_rows = 0;
-  std::string partition;  // attribute; "" = one model
-  std::vector<double> interval_levels;
+  // Most training rows; gbm's default (a model with costlier rows gives its own,
+  // RowOptionsWithMaxRows).
+  int64_t max_rows = 2'000'000;
+  std::string partition;                  // attribute; "" = one model
+  std::string interval_levels = "80 95";  // percent, space-separated (CheckRowModelOptions)
   std::string non_negative = "auto";
   RowWeights weights = RowWeights::kEqual;
   uint64_t seed = 0;
   int threads = 0;  // learner threads; 0 = the pool's size
 };
 
-// `model`'s row-model entries: strategy, direct_horizon, direct_groups, valid_periods,
-// train_window, max_rows (default `default_max_rows`), partition, interval_levels,
-// non_negative, weights, seed, threads; then the feature pipeline's (FeatureParamSpec).
-ParamSpec RowModelSpec(int64_t default_max_rows);
-Result<RowModelOptions> RowModelOptionsFromParams(const ParamValues& params,
-                                                  std::string_view model);
+// RowModelOptions{} with another default max_rows.
+inline RowModelOptions RowOptionsWithMaxRows(int64_t max_rows) {
+  RowModelOptions o;
+  o.max_rows = max_rows;
+  return o;
+}
+
+// The row-model rows of a model's table: strategy, direct_horizon, direct_groups,
+// valid_periods, train_window, max_rows, partition, interval_levels, non_negative, weights,
+// seed, threads; then the feature pipeline's (features::FeatureParamTable).
+const ParamTable<RowModelOptions>& RowModelTable();
+// Checks `options` (features::CheckFeatureOptions, the interval levels) and returns the
+// interval levels, each in (0, 100). InvalidArgument naming `model`, the key and the value.
+Result<std::vector<double>> CheckRowModelOptions(const RowModelOptions& options,
+                                                 std::string_view model);
 
 // Fits `kind` as a global model with `options`.
 class RowModelEstimator final : public GlobalEstimator {
  public:
-  RowModelEstimator(std::shared_ptr<const LearnerKind> kind, RowModelOptions options)
-      : kind_(std::move(kind)), options_(std::move(options)) {}
+  // `levels`: the interval levels of `options`, as CheckRowModelOptions returned them.
+  RowModelEstimator(std::shared_ptr<const LearnerKind> kind, RowModelOptions options,
+                    std::vector<double> levels)
+      : kind_(std::move(kind)), options_(std::move(options)), levels_(std::move(levels)) {}
 
   Result<std::unique_ptr<GlobalFittedModel>> Fit(const GlobalTrainingData& data,
                                                  ThreadPool& pool) const override;
@@ -113,6 +126,7 @@ class RowModelEstimator final : public GlobalEstimator {
  private:
   std::shared_ptr<const LearnerKind> kind_;
   RowModelOptions options_;
+  std::vector<double> levels_;
 };
 
 // Saved states end with a checksum of their payload (FNV-1a 64 over 8-byte words), so a

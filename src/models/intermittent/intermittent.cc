@@ -434,106 +434,96 @@ class IntermittentEstimator final : public Estimator {
   IntermittentParams params_;
 };
 
-ParamDef DoubleParam(std::string name, std::string default_value, std::string description) {
-  ParamDef def;
-  def.name = std::move(name);
-  def.type = ParamType::kDouble;
-  def.default_value = std::move(default_value);
-  def.min = 0;
-  def.max = 1;
-  def.description = std::move(description);
-  return def;
+// adida and imapa choose their smoothing constant per series unless told otherwise.
+struct AggregateParams : IntermittentParams {
+  AggregateParams() { optimize = true; }
+};
+
+constexpr const char* kOptimizeDescription =
+    "choose each smoothing constant per series by in-sample one-step MSE within [0.1, 0.3] (the "
+    "alpha parameters are then not used)";
+
+const ParamTable<IntermittentParams>& CrostonTable() {
+  static const ParamTable<IntermittentParams> table =
+      ParamTable<IntermittentParams>()
+          .Double("alpha", &IntermittentParams::alpha, 0, 1,
+                  "smoothing constant of the demand sizes and intervals (R's croston default "
+                  "0.1)")
+          .Bool("optimize", &IntermittentParams::optimize, kOptimizeDescription);
+  return table;
 }
 
-ParamDef OptimizeParam(bool default_value) {
-  ParamDef def;
-  def.name = "optimize";
-  def.type = ParamType::kBool;
-  def.default_value = default_value ? "true" : "false";
-  def.description =
-      "choose each smoothing constant per series by in-sample one-step MSE within [0.1, 0.3] "
-      "(the alpha parameters are then not used)";
-  return def;
+const ParamTable<IntermittentParams>& SbaTable() {
+  static const ParamTable<IntermittentParams> table =
+      ParamTable<IntermittentParams>()
+          .Double("alpha", &IntermittentParams::alpha, 0, 1,
+                  "smoothing constant of the demand sizes and intervals; the forecast is "
+                  "multiplied by 1 - alpha / 2")
+          .Bool("optimize", &IntermittentParams::optimize, kOptimizeDescription);
+  return table;
 }
 
-ParamDef AggregationParam(std::string description) {
-  ParamDef def;
-  def.name = "aggregation";
-  def.type = ParamType::kInt;
-  def.default_value = "0";
-  def.min = 0;
-  def.max = static_cast<double>(kMaxAggregation);
-  def.description = std::move(description);
-  return def;
+const ParamTable<IntermittentParams>& TsbTable() {
+  static const ParamTable<IntermittentParams> table =
+      ParamTable<IntermittentParams>()
+          .Double("alpha_d", &IntermittentParams::alpha_d, 0, 1,
+                  "smoothing constant of the demand size")
+          .Double("alpha_p", &IntermittentParams::alpha_p, 0, 1,
+                  "smoothing constant of the demand probability (updated every period)")
+          .Bool("optimize", &IntermittentParams::optimize, kOptimizeDescription);
+  return table;
 }
 
-IntermittentParams ReadParams(const ParamValues& v) {
-  IntermittentParams p;
-  if (v.Has("alpha")) p.alpha = v.GetDouble("alpha");
-  if (v.Has("alpha_d")) p.alpha_d = v.GetDouble("alpha_d");
-  if (v.Has("alpha_p")) p.alpha_p = v.GetDouble("alpha_p");
-  if (v.Has("optimize")) p.optimize = v.GetBool("optimize");
-  if (v.Has("aggregation")) p.aggregation = v.GetInt("aggregation");
-  return p;
+const ParamTable<AggregateParams>& AdidaTable() {
+  static const ParamTable<AggregateParams> table =
+      ParamTable<AggregateParams>()
+          .Double("alpha", &IntermittentParams::alpha, 0, 1,
+                  "SES smoothing constant on the aggregated series")
+          .Bool("optimize", &IntermittentParams::optimize, kOptimizeDescription)
+          .Int("aggregation", &IntermittentParams::aggregation, 0, kMaxAggregation,
+               "bucket length in periods; 0 = the rounded mean interval between demands");
+  return table;
+}
+
+const ParamTable<AggregateParams>& ImapaTable() {
+  static const ParamTable<AggregateParams> table =
+      ParamTable<AggregateParams>()
+          .Double("alpha", &IntermittentParams::alpha, 0, 1,
+                  "SES smoothing constant on each aggregated series")
+          .Bool("optimize", &IntermittentParams::optimize, kOptimizeDescription)
+          .Int("aggregation", &IntermittentParams::aggregation, 0, kMaxAggregation,
+               "largest aggregation level K (levels 1..K are combined); 0 = the rounded mean "
+               "interval between demands");
+  return table;
 }
 
 Result<std::unique_ptr<Estimator>> Make(std::string_view name, Method method,
-                                        const ParamValues& params) {
-  return std::unique_ptr<Estimator>(
-      std::make_unique<IntermittentEstimator>(name, method, ReadParams(params)));
+                                        const IntermittentParams& params) {
+  return std::unique_ptr<Estimator>(std::make_unique<IntermittentEstimator>(name, method, params));
 }
 
 }  // namespace
 
-ParamSpec CrostonSpec() {
-  return {DoubleParam("alpha", "0.1",
-                      "smoothing constant of the demand sizes and intervals (R's croston "
-                      "default 0.1)"),
-          OptimizeParam(false)};
-}
-
-ParamSpec SbaSpec() {
-  return {DoubleParam("alpha", "0.1",
-                      "smoothing constant of the demand sizes and intervals; the forecast is "
-                      "multiplied by 1 - alpha / 2"),
-          OptimizeParam(false)};
-}
-
-ParamSpec TsbSpec() {
-  return {DoubleParam("alpha_d", "0.1", "smoothing constant of the demand size"),
-          DoubleParam("alpha_p", "0.1",
-                      "smoothing constant of the demand probability (updated every period)"),
-          OptimizeParam(false)};
-}
-
-ParamSpec AdidaSpec() {
-  return {DoubleParam("alpha", "0.1", "SES smoothing constant on the aggregated series"),
-          OptimizeParam(true),
-          AggregationParam("bucket length in periods; 0 = the rounded mean interval between "
-                           "demands")};
-}
-
-ParamSpec ImapaSpec() {
-  return {DoubleParam("alpha", "0.1", "SES smoothing constant on each aggregated series"),
-          OptimizeParam(true),
-          AggregationParam("largest aggregation level K (levels 1..K are combined); 0 = the "
-                           "rounded mean interval between demands")};
-}
+const ParamTableBase& CrostonParamTable() { return CrostonTable(); }
+const ParamTableBase& SbaParamTable() { return SbaTable(); }
+const ParamTableBase& TsbParamTable() { return TsbTable(); }
+const ParamTableBase& AdidaParamTable() { return AdidaTable(); }
+const ParamTableBase& ImapaParamTable() { return ImapaTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeCroston(const ParamValues& params) {
-  return Make(kCrostonName, Method::kCroston, params);
+  return Make(kCrostonName, Method::kCroston, CrostonTable().Bind(params));
 }
 Result<std::unique_ptr<Estimator>> MakeSba(const ParamValues& params) {
-  return Make(kSbaName, Method::kSba, params);
+  return Make(kSbaName, Method::kSba, SbaTable().Bind(params));
 }
 Result<std::unique_ptr<Estimator>> MakeTsb(const ParamValues& params) {
-  return Make(kTsbName, Method::kTsb, params);
+  return Make(kTsbName, Method::kTsb, TsbTable().Bind(params));
 }
 Result<std::unique_ptr<Estimator>> MakeAdida(const ParamValues& params) {
-  return Make(kAdidaName, Method::kAdida, params);
+  return Make(kAdidaName, Method::kAdida, AdidaTable().Bind(params));
 }
 Result<std::unique_ptr<Estimator>> MakeImapa(const ParamValues& params) {
-  return Make(kImapaName, Method::kImapa, params);
+  return Make(kImapaName, Method::kImapa, ImapaTable().Bind(params));
 }
 
 }  // namespace retailcast::models

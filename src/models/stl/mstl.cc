@@ -224,43 +224,38 @@ Result<std::vector<int>> ParsePeriods(const std::string& text) {
   return out;
 }
 
+struct MstlParams {
+  int64_t season_length = 0;  // main season of seasonal_periods=auto; 0 = the frequency's default
+  std::string seasonal_periods = "auto";  // comma-separated periods (ParsePeriods) or auto
+  std::string trend_model = "auto_ets";   // registered model of the adjusted series
+  bool robust = false;
+};
+
+const ParamTable<MstlParams>& MstlTable() {
+  static const ParamTable<MstlParams> table =
+      ParamTable<MstlParams>()
+          .Int(std::string(kSeasonLengthParam), &MstlParams::season_length, 0, kMaxPeriod,
+               "main season length for seasonal_periods=auto; 0 = the frequency's default")
+          .String("seasonal_periods", &MstlParams::seasonal_periods,
+                  "comma-separated seasonal periods (e.g. 7,365), or auto: season_length, plus "
+                  "365 for daily data")
+          .String("trend_model", &MstlParams::trend_model,
+                  "registered model fitted (non-seasonal, season_length 1) to the seasonally "
+                  "adjusted series")
+          .Bool("robust", &MstlParams::robust,
+                "robust STL fits (bisquare weights against outliers)");
+  return table;
+}
+
 }  // namespace
 
-ParamSpec MstlSpec() {
-  ParamDef season;
-  season.name = std::string(kSeasonLengthParam);
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = kMaxPeriod;
-  season.description = "main season length for seasonal_periods=auto; 0 = the frequency's default";
-  ParamDef periods;
-  periods.name = "seasonal_periods";
-  periods.type = ParamType::kString;
-  periods.default_value = "auto";
-  periods.description =
-      "comma-separated seasonal periods (e.g. 7,365), or auto: season_length, plus 365 for "
-      "daily data";
-  ParamDef trend;
-  trend.name = "trend_model";
-  trend.type = ParamType::kString;
-  trend.default_value = "auto_ets";
-  trend.description =
-      "registered model fitted (non-seasonal, season_length 1) to the seasonally adjusted "
-      "series";
-  ParamDef robust;
-  robust.name = "robust";
-  robust.type = ParamType::kBool;
-  robust.default_value = "false";
-  robust.description = "robust STL fits (bisquare weights against outliers)";
-  return {season, periods, trend, robust};
-}
+const ParamTableBase& MstlParamTable() { return MstlTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeMstl(const ParamValues& params,
                                             const ModelRegistry& registry) {
-  RETAILCAST_ASSIGN_OR_RETURN(std::vector<int> periods,
-                              ParsePeriods(params.GetString("seasonal_periods")));
-  const std::string& trend = params.GetString("trend_model");
+  const MstlParams p = MstlTable().Bind(params);
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<int> periods, ParsePeriods(p.seasonal_periods));
+  const std::string& trend = p.trend_model;
   if (trend == kMstlName || trend == "combo" || trend == "auto") {
     return Status::InvalidArgument("model 'mstl': trend_model '" + trend +
                                    "' must be a single non-seasonal model, e.g. auto_ets");
@@ -274,9 +269,8 @@ Result<std::unique_ptr<Estimator>> MakeMstl(const ParamValues& params,
     if (def.name == kNonNegativeParam) kv.emplace_back(kNonNegativeParam, "false");
   }
   RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<Estimator> adjusted, registry.Create(trend, kv));
-  return std::unique_ptr<Estimator>(
-      std::make_unique<MstlEstimator>(std::move(periods), params.GetInt(kSeasonLengthParam),
-                                      params.GetBool("robust"), std::move(adjusted)));
+  return std::unique_ptr<Estimator>(std::make_unique<MstlEstimator>(
+      std::move(periods), p.season_length, p.robust, std::move(adjusted)));
 }
 
 }  // namespace retailcast::models

@@ -463,41 +463,37 @@ class AutoThetaEstimator final : public Estimator {
   int variant_;
 };
 
-}  // namespace
+struct AutoThetaParams {
+  int64_t season_length = 0;  // 0 = the frequency's default; 1 = never seasonal
+  int variant = -1;           // index into kVariantNames; -1 = chosen per series
+};
 
-ParamSpec AutoThetaSpec() {
-  ParamDef season;
-  season.name = "season_length";
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = static_cast<double>(kMaxSeasonLength);
-  season.description =
-      "season length m for the seasonality test and decomposition (52 weekly, 12 monthly, 7 "
-      "daily); 0 = the frequency's default; 1 = never seasonal";
-  ParamDef variant;
-  variant.name = "variant";
-  variant.type = ParamType::kString;
-  variant.default_value = "auto";
-  variant.choices = {"auto", "stm", "otm", "dstm", "dotm"};
-  variant.description =
-      "theta model: stm (theta = 2), otm (optimised theta), dstm / dotm (their dynamic "
-      "versions), or auto = the one with the smallest in-sample MSE";
-  return {season, variant};
+const ParamTable<AutoThetaParams>& AutoThetaTable() {
+  static const ParamTable<AutoThetaParams> table = [] {
+    std::vector<std::pair<std::string, int>> variants = {{"auto", -1}};
+    for (size_t v = 0; v < kVariantNames.size(); ++v) {
+      variants.emplace_back(kVariantNames[v], static_cast<int>(v));
+    }
+    ParamTable<AutoThetaParams> t;
+    t.Int(std::string(kSeasonLengthParam), &AutoThetaParams::season_length, 0, kMaxSeasonLength,
+          "season length m for the seasonality test and decomposition (52 weekly, 12 monthly, 7 "
+          "daily); 0 = the frequency's default; 1 = never seasonal")
+        .Choice("variant", &AutoThetaParams::variant, std::move(variants),
+                "theta model: stm (theta = 2), otm (optimised theta), dstm / dotm (their dynamic "
+                "versions), or auto = the one with the smallest in-sample MSE");
+    return t;
+  }();
+  return table;
 }
 
+}  // namespace
+
+const ParamTableBase& AutoThetaParamTable() { return AutoThetaTable(); }
+
 Result<std::unique_ptr<Estimator>> MakeAutoTheta(const ParamValues& params) {
-  const std::string& name = params.GetString("variant");
-  int variant = -1;
-  for (size_t v = 0; v < kVariantNames.size(); ++v) {
-    if (name == kVariantNames[v]) variant = static_cast<int>(v);
-  }
-  if (variant < 0 && name != "auto") {
-    return Status::InvalidArgument("model 'auto_theta': variant '" + name +
-                                   "' is not one of auto, stm, otm, dstm, dotm");
-  }
+  const AutoThetaParams p = AutoThetaTable().Bind(params);
   return std::unique_ptr<Estimator>(
-      std::make_unique<AutoThetaEstimator>(params.GetInt("season_length"), variant));
+      std::make_unique<AutoThetaEstimator>(p.season_length, p.variant));
 }
 
 }  // namespace retailcast::models

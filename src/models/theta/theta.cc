@@ -186,24 +186,25 @@ class ThetaEstimator final : public Estimator {
   int64_t season_length_;
 };
 
+struct ThetaParams {
+  int64_t season_length = 0;  // 0 = the frequency's default; 1 = never seasonal
+};
+
+const ParamTable<ThetaParams>& ThetaTable() {
+  static const ParamTable<ThetaParams> table = ParamTable<ThetaParams>().Int(
+      std::string(kSeasonLengthParam), &ThetaParams::season_length, 0, kMaxSeasonLength,
+      "season length m for the seasonality test and decomposition (52 weekly, 12 monthly, 7 "
+      "daily); 0 = the frequency's default; 1 = never seasonal");
+  return table;
+}
+
 }  // namespace
 
-ParamSpec ThetaSpec() {
-  ParamDef season;
-  season.name = "season_length";
-  season.type = ParamType::kInt;
-  season.default_value = "0";
-  season.min = 0;
-  season.max = static_cast<double>(kMaxSeasonLength);
-  season.description =
-      "season length m for the seasonality test and decomposition (52 weekly, 12 monthly, 7 "
-      "daily); 0 = the frequency's default; 1 = never seasonal";
-  return {season};
-}
+const ParamTableBase& ThetaParamTable() { return ThetaTable(); }
 
 Result<std::unique_ptr<Estimator>> MakeTheta(const ParamValues& params) {
   return std::unique_ptr<Estimator>(
-      std::make_unique<ThetaEstimator>(params.GetInt("season_length")));
+      std::make_unique<ThetaEstimator>(ThetaTable().Bind(params).season_length));
 }
 
 }  // namespace retailcast::models
