@@ -47,8 +47,9 @@ std::optional<ApiResponse> CheckContentType(const Route& route, const ApiRequest
 
 }  // namespace
 
-Router::Router(ServiceContext& context)
+Router::Router(ServiceContext& context, KeyStore keys)
     : context_(context),
+      key_store_(std::move(keys)),
       keys_(context.options.server_secret),
       limiter_(context.options.rate_limit_rps, context.options.rate_limit_burst) {}
 
@@ -135,7 +136,7 @@ Identity Router::Authenticate(std::string_view authorization) {
 }
 
 Status Router::RefreshKeys() {
-  Result<std::vector<store::ApiKeyRecord>> keys = context_.store->ListApiKeys();
+  Result<std::vector<ApiKeyRecord>> keys = key_store_.List();
   {
     std::lock_guard lock(key_refresh_mu_);
     last_key_refresh_ = std::chrono::steady_clock::now();

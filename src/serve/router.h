@@ -15,6 +15,7 @@
 #include "api_exchange.h"
 #include "auth.h"
 #include "rate_limiter.h"
+#include "retailcast/serve/key_store.h"
 #include "routes.h"
 #include "service_context.h"
 
@@ -22,13 +23,13 @@ namespace retailcast::serve {
 
 class Router {
  public:
-  // `context` must outlive the router.
-  explicit Router(ServiceContext& context);
+  // `context` must outlive the router; `keys` is the key table it authenticates against.
+  Router(ServiceContext& context, KeyStore keys);
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
-  // Answers one request. Never throws: what a handler throws becomes a 503 (out of memory)
-  // or a logged 500.
+  // Answers one request. A std::exception a handler throws becomes a reply: 503 for
+  // std::bad_alloc (out of memory for this request), else a logged 500.
   ApiResponse Route(const ApiRequest& req, RequestInfo* info);
 
   // Re-reads the key table (the keys accepted, revocations); also records whether the store
@@ -49,6 +50,7 @@ class Router {
   ApiResponse Dispatch(const RouteMatch& match, const ApiRequest& req);
 
   ServiceContext& context_;
+  KeyStore key_store_;
   KeyRing keys_;
   RateLimiter limiter_;
   std::mutex key_refresh_mu_;

@@ -28,7 +28,9 @@ Result<std::unique_ptr<Service>> Service::Create(const ServerOptions& options, L
       },
       options.forecast_cache_bytes);
   context->models_json = context->registry.ToJson();
-  auto router = std::make_unique<Router>(*context);
+  // The serve module's own tables (the keys), created or migrated once per store.
+  RETAILCAST_ASSIGN_OR_RETURN(KeyStore keys, KeyStore::Open(*context->store));
+  auto router = std::make_unique<Router>(*context, std::move(keys));
   std::unique_ptr<Service> s(new Service(std::move(context), std::move(router)));
   RETAILCAST_RETURN_IF_ERROR(s->RefreshKeys());
   Status loaded = s->RefreshArtifacts();

@@ -126,7 +126,7 @@ TEST_F(ServeHttpTest, EveryKeyedRouteRefusesMissingMalformedUnknownWrongAndRevok
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
   const std::string unknown = "rck_ffffffffffffffff" + Key(Role::kAdmin).substr(20);
   // Revoked after the server started: refused once the key table is read again.
-  ASSERT_TRUE(db_->RevokeApiKey(revoked->record.key_id).ok());
+  ASSERT_TRUE(testing::RevokeKey(*db_, revoked->record.key_id).ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   for (const Route& r : Routes()) {
     if (!r.needs_key) continue;
@@ -692,7 +692,7 @@ TEST_F(ServeHttpTest, KeysMadeOrRevokedWhileRunningTakeEffect) {
   ASSERT_TRUE(later.ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   EXPECT_EQ(c.Get("/v1/models", later->key).status, 200);
-  ASSERT_TRUE(db_->RevokeApiKey(later->record.key_id).ok());
+  ASSERT_TRUE(testing::RevokeKey(*db_, later->record.key_id).ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   EXPECT_EQ(c.Get("/v1/models", later->key).status, 401);
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -23,12 +24,30 @@
 #include "retailcast/eval/forecast_engine.h"
 #include "retailcast/eval/model_set.h"
 #include "retailcast/serve/api_keys.h"
+#include "retailcast/serve/key_store.h"
 #include "retailcast/serve/serve.h"
 #include "retailcast/store/store.h"
 
 namespace retailcast::serve::testing {
 
 using Json = nlohmann::json;
+
+// The keys of `db` (KeyStore::List); a failed read fails the test and gives none.
+inline std::vector<ApiKeyRecord> ListKeys(store::Store& db) {
+  auto keys = KeyStore::Open(db);
+  EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+  if (!keys.ok()) return {};
+  auto list = keys->List();
+  EXPECT_TRUE(list.ok()) << list.status().ToString();
+  return list.ok() ? *list : std::vector<ApiKeyRecord>();
+}
+
+// Revokes key `key_id` of `db` (KeyStore::Revoke).
+inline Status RevokeKey(store::Store& db, std::string_view key_id) {
+  auto keys = KeyStore::Open(db);
+  if (!keys.ok()) return keys.status();
+  return keys->Revoke(key_id);
+}
 
 // A fresh directory, removed with everything in it when the test ends.
 class TempDirTest : public ::testing::Test {

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "forecast_json.h"
 #include "retailcast/core/json_writer.h"
 #include "retailcast/core/thread_pool.h"
 #include "retailcast/eval/forecast_engine.h"
+#include "serve/forecast_json.h"
 #include "serve/handlers/handlers.h"
 
 namespace retailcast::serve {
