@@ -180,13 +180,19 @@ TEST(MetricsTest, RendersCountersGaugesAndHistogramsInTheTextFormat) {
 TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   MetricsRegistry m;
   auto& c = m.AddCounter("rc_total", "t", {"k"});
-  std::vector<std::thread> threads;
+  std::vector<testing::TestThread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&c, t] {
       for (int i = 0; i < 5000; ++i) c.WithLabels({(i + t) % 2 == 0 ? "a" : "b"}).Inc();
     });
   }
-  for (auto& t : threads) t.join();
+  testing::JoinAllWithin(
+      threads, std::chrono::seconds(60),
+      [&c] {
+        return std::to_string(c.WithLabels({"a"}).value() + c.WithLabels({"b"}).value()) +
+               " of 20000 increments counted";
+      },
+      "an incrementing thread did not finish");
   EXPECT_EQ(c.WithLabels({"a"}).value() + c.WithLabels({"b"}).value(), 20000);
 }
 
