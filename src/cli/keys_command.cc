@@ -5,6 +5,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "retailcast/serve/api_keys.h"
+#include "retailcast/serve/key_store.h"
 #include "retailcast/store/store.h"
 
 namespace retailcast::cli {
@@ -35,7 +36,8 @@ Status Create(const KeysArgs& a) {
 
 Status List(const KeysArgs& a) {
   RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> db, OpenExistingStore(a.store));
-  RETAILCAST_ASSIGN_OR_RETURN(std::vector<store::ApiKeyRecord> keys, db->ListApiKeys());
+  RETAILCAST_ASSIGN_OR_RETURN(serve::KeyStore key_store, serve::KeyStore::Open(*db));
+  RETAILCAST_ASSIGN_OR_RETURN(std::vector<serve::ApiKeyRecord> keys, key_store.List());
   std::printf("%-16s  %-6s  %-7s  %-11s  %-24s  %-24s  %s\n", "key_id", "role", "status", "hash",
               "created_at", "revoked_at", "name");
   for (const auto& k : keys) {
@@ -54,7 +56,8 @@ Status Revoke(const KeysArgs& a) {
     key_id = std::string(parts.key_id);
   }
   RETAILCAST_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> db, OpenExistingStore(a.store));
-  RETAILCAST_RETURN_IF_ERROR(db->RevokeApiKey(key_id));
+  RETAILCAST_ASSIGN_OR_RETURN(serve::KeyStore key_store, serve::KeyStore::Open(*db));
+  RETAILCAST_RETURN_IF_ERROR(key_store.Revoke(key_id));
   std::fprintf(stderr,
                "revoked key %s; running servers refuse it within auth.key_refresh_s (2 s by "
                "default)\n",

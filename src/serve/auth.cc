@@ -189,11 +189,11 @@ KeyRing::Digest KeyRing::DigestOf(std::string_view secret) const {
   return d;
 }
 
-void KeyRing::Replace(const std::vector<store::ApiKeyRecord>& keys) {
+void KeyRing::Replace(const std::vector<ApiKeyRecord>& keys) {
   auto next = std::make_shared<std::unordered_map<std::string, Entry>>();
   for (const auto& k : keys) {
     Result<Role> role = ParseRole(k.role);
-    if (!role.ok()) continue;  // the store's CHECK constraint makes this unreachable
+    if (!role.ok()) continue;  // the table's CHECK constraint makes this unreachable
     (*next)[k.key_id] = Entry{*role, k.hash, !k.revoked_at.empty()};
   }
   std::lock_guard lock(mu_);

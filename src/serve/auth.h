@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "retailcast/serve/api_keys.h"
-#include "retailcast/store/api_key.h"
+#include "retailcast/serve/key_store.h"
 
 namespace retailcast::serve {
 
@@ -57,7 +57,7 @@ class KeyRing {
 
   // Makes `keys` the accepted set (revoked ones are remembered as revoked). Cached
   // verifications of keys no longer active are dropped.
-  void Replace(const std::vector<store::ApiKeyRecord>& keys);
+  void Replace(const std::vector<ApiKeyRecord>& keys);
   // Checks an Authorization header value (empty = absent).
   Identity Authenticate(std::string_view authorization) const;
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "auth.h"
+#include "retailcast/serve/key_store.h"
 
 namespace retailcast::serve {
 namespace {
@@ -63,7 +64,8 @@ Result<IssuedKey> IssueApiKey(store::Store& store, Role role, std::string_view n
   sodium_bin2base64(secret, sizeof secret, secret_bytes, sizeof secret_bytes,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero(secret_bytes, sizeof secret_bytes);
-  store::ApiKeyRecord record;
+  RETAILCAST_ASSIGN_OR_RETURN(KeyStore keys, KeyStore::Open(store));
+  ApiKeyRecord record;
   record.key_id = Hex(id_bytes, sizeof id_bytes);
   record.role = std::string(RoleName(role));
   record.name = std::string(name);
@@ -73,7 +75,7 @@ Result<IssuedKey> IssueApiKey(store::Store& store, Role role, std::string_view n
   IssuedKey issued;
   issued.key = std::string(kKeyPrefix) + record.key_id + "_" + std::string(secret, kSecretChars);
   sodium_memzero(secret, sizeof secret);
-  RETAILCAST_ASSIGN_OR_RETURN(issued.record, store.AddApiKey(std::move(record)));
+  RETAILCAST_ASSIGN_OR_RETURN(issued.record, keys.Add(std::move(record)));
   return issued;
 }
 

@@ -115,6 +115,16 @@ CREATE TABLE api_keys(
   created_at TEXT NOT NULL,
   revoked_at TEXT NOT NULL DEFAULT '');  -- empty while active
 )sql"},
+    // From here on the keys belong to the serve module, which declares api_keys itself
+    // (Store::EnsureTables); migration 3 stays, as every shipped migration does.
+    {4, "schema versions of the tables other modules keep in the store", R"sql(
+CREATE TABLE module_schema(
+  owner TEXT NOT NULL,               -- the module owning the tables, e.g. 'serve'
+  version INTEGER NOT NULL,          -- the owner's schema version once the migration applied
+  description TEXT NOT NULL,
+  applied_at TEXT NOT NULL,          -- ISO 8601 UTC
+  PRIMARY KEY(owner, version));
+)sql"},
 };
 
 Result<int> QueryInt(Connection& db, std::string_view sql) {

@@ -52,13 +52,21 @@ Status Connection::Error(int rc, std::string_view what) const {
 
 int64_t Connection::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 
-Result<Statement> Statement::Prepare(Connection& db, std::string_view sql) {
+Result<Statement> Statement::Prepare(Connection& db, std::string_view sql, std::string_view* rest) {
   sqlite3_stmt* stmt = nullptr;
-  int rc =
-      sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return db.Error(rc, "preparing '" + std::string(sql.substr(0, 80)) + "'");
+  }
+  if (stmt == nullptr) {  // only spaces or comments: sqlite compiles nothing
+    return Status::InvalidArgument("store '" + db.path() + "': '" + std::string(sql.substr(0, 80)) +
+                                   "' holds no SQL statement");
+  }
+  if (rest != nullptr) {
+    *rest =
+        tail == nullptr ? std::string_view() : sql.substr(static_cast<size_t>(tail - sql.data()));
   }
   return Statement(&db, stmt, std::string(sql));
 }
@@ -143,6 +151,8 @@ Status Statement::Run() {
 }
 
 void Statement::Reset() { sqlite3_reset(stmt_); }
+
+bool Statement::IsReadOnly() const { return sqlite3_stmt_readonly(stmt_) != 0; }
 
 int64_t Statement::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
 

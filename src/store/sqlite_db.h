@@ -52,7 +52,9 @@ class Connection {
 // Bind errors are remembered and returned by the next Step/Run so call sites stay short.
 class Statement {
  public:
-  static Result<Statement> Prepare(Connection& db, std::string_view sql);
+  // Compiles the first statement of `sql`; `*rest` (when given) is the text after it.
+  static Result<Statement> Prepare(Connection& db, std::string_view sql,
+                                   std::string_view* rest = nullptr);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -73,6 +75,8 @@ class Statement {
   Status Run();
   // Resets for re-execution with new bindings (bindings are kept until rebound).
   void Reset();
+  // Whether running the statement leaves the database unchanged (sqlite3_stmt_readonly).
+  bool IsReadOnly() const;
 
   int64_t ColumnInt(int col) const;
   double ColumnDouble(int col) const;  // NULL -> NaN

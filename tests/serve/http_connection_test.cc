@@ -11,14 +11,27 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
+
+#include "store/bounded_wait.h"
 
 namespace retailcast::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using retailcast::testing::PollUntil;
+using retailcast::testing::TestThread;
+
+// Bounds of the waits that have no deadline of their own: a server that never starts or never
+// stops fails the test instead of hanging it.
+constexpr std::chrono::seconds kStartLimit(30);
+constexpr std::chrono::seconds kStopLimit(30);
+// Sends block at most this long (a server that stopped reading).
+constexpr int kSendTimeoutS = 10;
 
 class HttpConnectionTest : public ::testing::Test {
  protected:
@@ -44,17 +57,32 @@ class HttpConnectionTest : public ::testing::Test {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
-    runner_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    runner_.emplace([this] { server_.listen_after_bind(); });
+    ASSERT_TRUE(PollUntil([this] { return server_.is_running() || runner_->done(); }, kStartLimit))
+        << "the server did not start listening within " << kStartLimit.count() << " s";
+    ASSERT_TRUE(server_.is_running()) << "listen_after_bind returned without listening";
   }
-  void TearDown() override {
+  void TearDown() override { Stop(); }
+  // Stops the server and waits (bounded) for its listen loop to return.
+  void Stop() {
     server_.stop();
-    if (runner_.joinable()) runner_.join();
+    if (runner_) {
+      runner_->JoinWithin(
+          kStopLimit,
+          [this] {
+            return std::string("the server ") + (server_.is_running() ? "still" : "no longer") +
+                   " reports running";
+          },
+          "listen_after_bind did not return after stop()");
+    }
   }
 
   // A connected client socket (closed by the test's Close or at the end).
   int Connect() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    // Bounds connect and every send: a server that stops reading fails SendAll.
+    timeval send_timeout{kSendTimeoutS, 0};
+    EXPECT_EQ(::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout), 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port_));
@@ -67,7 +95,9 @@ class HttpConnectionTest : public ::testing::Test {
     size_t off = 0;
     while (off < data.size()) {
       const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-      ASSERT_GT(n, 0);
+      ASSERT_GT(n, 0) << "send failed or blocked for " << kSendTimeoutS << " s after " << off
+                      << " of " << data.size() << " bytes (errno " << errno
+                      << "): the server stopped reading";
       off += static_cast<size_t>(n);
     }
   }
@@ -138,7 +168,7 @@ class HttpConnectionTest : public ::testing::Test {
 
   ConnectionServer server_;
   int port_ = 0;
-  std::thread runner_;
+  std::optional<TestThread> runner_;
   std::vector<int> fds_;
 
  public:
@@ -243,8 +273,7 @@ TEST_F(HttpConnectionTest, StopClosesIdleKeepAliveConnectionsPromptly) {
   std::string buffer;
   ASSERT_EQ(BodyOf(ReadReply(fd, buffer)), "x");
   const Clock::time_point start = Clock::now();
-  server_.stop();
-  runner_.join();
+  Stop();
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
   EXPECT_TRUE(ClosedWithin(fd, std::chrono::milliseconds(500)));
 }

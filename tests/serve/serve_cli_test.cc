@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -27,8 +28,63 @@ void ExpectNoSanitizerReport(const std::string& err) {
   }
 }
 
+// How long one `retailcast keys|serve` command may run before it is killed and the test fails.
+constexpr std::chrono::seconds kCliLimit(120);
+// How long `retailcast serve` may take to exit after SIGTERM (its drain is bounded by
+// server.shutdown_grace_s, 20 s by default).
+constexpr std::chrono::seconds kExitLimit(60);
+
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// `retailcast ARGS` in `cwd`, as cli_test::RunCli runs it (stdout and stderr through files,
+// stdin from /dev/null) but waited for at most kCliLimit: a command that hangs is killed and
+// fails the test with what it printed.
 cli_test::ProcessResult RunCli(const std::vector<std::string>& args, const fs::path& cwd) {
-  cli_test::ProcessResult r = cli_test::RunCli(args, cwd);
+  static int counter = 0;
+  const fs::path io_dir = cwd / ".proc_io";
+  fs::create_directories(io_dir);
+  ++counter;
+  const std::string out_path = (io_dir / ("out" + std::to_string(counter))).string();
+  const std::string err_path = (io_dir / ("err" + std::to_string(counter))).string();
+  const std::string dir = cwd.string();
+  std::vector<std::string> storage = {cli_test::kCliBinary};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec.
+    const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (out_fd < 0 || err_fd < 0 || null_fd < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
+    ::dup2(null_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  cli_test::ProcessResult r;
+  if (pid < 0) {
+    r.err = "fork failed";
+    return r;
+  }
+  const std::optional<int> status = retailcast::testing::WaitForChild(pid, kCliLimit);
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  if (!status) {
+    std::string command;
+    for (const auto& a : args) command += " " + a;
+    ADD_FAILURE() << "`retailcast" << command << "` did not exit within " << kCliLimit.count()
+                  << " s and was killed; it printed:\n"
+                  << r.Describe();
+    return r;  // exit_code stays -1
+  }
+  r.exit_code = ExitCode(*status);
   ExpectNoSanitizerReport(r.err);
   return r;
 }
@@ -60,7 +116,7 @@ class ServeProcess {
   ~ServeProcess() {
     if (pid_ > 0 && exit_code_ < 0) {
       ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      (void)retailcast::testing::WaitForChild(pid_, kExitLimit);
     }
     ExpectNoSanitizerReport(Stderr());
   }
@@ -73,25 +129,32 @@ class ServeProcess {
       const std::string err = ReadFile(err_path_);
       if (std::regex_search(err, m, url)) return std::stoi(m[1]);
       if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
-        exit_code_ = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+        exit_code_ = ExitCode(status_);
         return 0;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return 0;
   }
-  // Sends `sig` and waits for the exit code.
+  // Sends `sig` and waits (at most kExitLimit) for the exit code; a process that outlives
+  // the limit is killed and fails the test.
   int Stop(int sig) {
     if (exit_code_ >= 0) return exit_code_;
     ::kill(pid_, sig);
-    ::waitpid(pid_, &status_, 0);
-    exit_code_ = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
-    return exit_code_;
+    return WaitExit();
   }
   int WaitExit() {
     if (exit_code_ < 0) {
-      ::waitpid(pid_, &status_, 0);
-      exit_code_ = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+      const std::optional<int> status = retailcast::testing::WaitForChild(pid_, kExitLimit);
+      if (!status) {
+        ADD_FAILURE() << "`retailcast serve` did not exit within " << kExitLimit.count()
+                      << " s and was killed; its log:\n"
+                      << Stderr();
+        exit_code_ = 128 + SIGKILL;
+      } else {
+        status_ = *status;
+        exit_code_ = ExitCode(status_);
+      }
     }
     return exit_code_;
   }

@@ -22,6 +22,7 @@
 namespace retailcast::serve {
 namespace {
 
+using std::chrono::seconds;
 using testing::Client;
 using testing::Json;
 using testing::Reply;
@@ -126,7 +127,7 @@ TEST_F(ServeHttpTest, EveryKeyedRouteRefusesMissingMalformedUnknownWrongAndRevok
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
   const std::string unknown = "rck_ffffffffffffffff" + Key(Role::kAdmin).substr(20);
   // Revoked after the server started: refused once the key table is read again.
-  ASSERT_TRUE(db_->RevokeApiKey(revoked->record.key_id).ok());
+  ASSERT_TRUE(testing::RevokeKey(*db_, revoked->record.key_id).ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   for (const Route& r : Routes()) {
     if (!r.needs_key) continue;
@@ -520,7 +521,7 @@ TEST_F(ServeHttpTest, ConcurrentRetriesOfOneBatchStoreItOnce) {
   ASSERT_TRUE(db_->IngestPanel("weekly", panel_, "test", "").ok());
   Start();
   std::atomic<int> created{0}, duplicates{0}, other{0};
-  std::vector<std::thread> clients;
+  std::vector<testing::TestThread> clients;
   for (int t = 0; t < 6; ++t) {
     clients.emplace_back([&] {
       Client c = NewClient();
@@ -528,7 +529,11 @@ TEST_F(ServeHttpTest, ConcurrentRetriesOfOneBatchStoreItOnce) {
       (r.status == 201 ? created : r.status == 200 ? duplicates : other)++;
     });
   }
-  for (auto& t : clients) t.join();
+  // Above the clients' read timeout (60 s): a stuck request ends as a failed call.
+  testing::JoinAllWithin(
+      clients, seconds(90),
+      [&] { return std::to_string(created + duplicates + other) + " of 6 retries answered"; },
+      "a retry did not return");
   EXPECT_EQ(created.load(), 1);
   EXPECT_EQ(duplicates.load(), 5);
   EXPECT_EQ(other.load(), 0);
@@ -586,7 +591,17 @@ TEST_F(ServeHttpTest, PromoteAndRollbackSwitchVersionsUnderConcurrentLoad) {
   std::mutex mu;
   std::set<int64_t> versions_seen;
   std::vector<std::string> failures;
-  std::vector<std::thread> load;
+  auto failure_count = [&] {
+    std::lock_guard lock(mu);
+    return failures.size();
+  };
+  std::vector<testing::TestThread> load;
+  // Stops the load when the test leaves this scope, however it leaves (a failed ASSERT too),
+  // before `load` joins its threads.
+  struct StopLoad {
+    std::atomic<bool>* stop;
+    ~StopLoad() { stop->store(true); }
+  };
   for (int t = 0; t < 4; ++t) {
     load.emplace_back([&] {
       Client c = NewClient();
@@ -607,10 +622,16 @@ TEST_F(ServeHttpTest, PromoteAndRollbackSwitchVersionsUnderConcurrentLoad) {
       }
     });
   }
+  StopLoad stop_load{&stop};
   Client admin = NewClient();
+  // Waits (at most a minute) for `more` answers after the ones so far, or a failure.
   auto wait_for_answers = [&](int more) {
-    const int target = answered.load() + more;
-    while (answered.load() < target && failures.empty()) std::this_thread::yield();
+    const int before = answered.load();
+    const bool moved = testing::PollUntil(
+        [&] { return answered.load() >= before + more || failure_count() > 0; }, seconds(60));
+    EXPECT_TRUE(moved) << "the load got " << answered.load() - before << " of " << more
+                       << " more answers within 60 s (" << answered.load()
+                       << " in all); requests in flight: " << testing::InFlight(server_->port());
   };
   for (int round = 0; round < 5; ++round) {
     wait_for_answers(5);
@@ -627,8 +648,11 @@ TEST_F(ServeHttpTest, PromoteAndRollbackSwitchVersionsUnderConcurrentLoad) {
   }
   wait_for_answers(5);
   stop.store(true);
-  for (auto& t : load) t.join();
-  EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures[0];
+  testing::JoinAllWithin(
+      load, seconds(90), [&] { return std::to_string(answered.load()) + " answers so far"; },
+      "a load thread did not stop");
+  EXPECT_TRUE(failures.empty()) << failures.size()
+                                << " failed, first: " << (failures.empty() ? "" : failures[0]);
   EXPECT_EQ(versions_seen, (std::set<int64_t>{v1.version, v2.version}));
 
   // After the switches, v1 is promoted in the store and served.
@@ -692,7 +716,7 @@ TEST_F(ServeHttpTest, KeysMadeOrRevokedWhileRunningTakeEffect) {
   ASSERT_TRUE(later.ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   EXPECT_EQ(c.Get("/v1/models", later->key).status, 200);
-  ASSERT_TRUE(db_->RevokeApiKey(later->record.key_id).ok());
+  ASSERT_TRUE(testing::RevokeKey(*db_, later->record.key_id).ok());
   ASSERT_TRUE(server_->server().Refresh().ok());
   EXPECT_EQ(c.Get("/v1/models", later->key).status, 401);
 }
@@ -731,18 +755,38 @@ TEST_F(ServeHttpTest, TheAccessLogHasOneJsonLinePerRequestWithoutKeysOrBodies) {
 
 TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
   testing::SaveTrained(*db_, "weekly", panel_, "naive", 0, true);
+  // Every wait of this test has a deadline; on expiry it fails with what it saw instead of
+  // hanging. Requests reach their handler in milliseconds; the limits allow a loaded machine.
+  constexpr std::chrono::seconds kHoldLimit(30);  // until every request is held
+  // Until the clients return: above their read timeout (60 s), so that a request that never
+  // reaches its handler ends as a failed client call, not as a stuck test.
+  constexpr std::chrono::seconds kJoinLimit(90);
+  constexpr int kInFlight = 4;
   std::mutex mu;
   std::condition_variable cv;
   int inside = 0;    // requests held in their handlers
   int answered = 0;  // client calls that returned
+  int gave_up = 0;   // handlers that stopped waiting for the release
   bool release = false;
+  std::vector<Reply> replies(kInFlight);
+  // What the test saw, for the messages of failed waits; takes `mu`.
+  auto seen = [&] {
+    std::lock_guard lock(mu);
+    std::string s = std::to_string(inside) + " of " + std::to_string(kInFlight) +
+                    " requests reached the handler, " + std::to_string(answered) +
+                    " client calls returned (statuses:";
+    for (const Reply& r : replies) s += " " + std::to_string(r.status);
+    return s + ")";
+  };
   ServerOptions o = Options();
   o.before_handle = [&](std::string_view route) {
     if (route != "/v1/forecast") return;
     std::unique_lock lock(mu);
     ++inside;
     cv.notify_all();
-    cv.wait(lock, [&] { return release; });
+    // Bounded too: a test that failed before releasing must not leave the worker, and with it
+    // the server's shutdown, waiting forever.
+    if (!cv.wait_for(lock, kJoinLimit, [&] { return release; })) ++gave_up;
   };
   auto created = Server::Create(std::move(o));
   ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -750,13 +794,11 @@ TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
   const int port = server->port();
   std::atomic<bool> run_returned{false};
   Status run_status;
-  std::thread runner([&] {
+  testing::TestThread runner([&] {
     run_status = server->Run();
     run_returned.store(true);
   });
-  constexpr int kInFlight = 4;
-  std::vector<Reply> replies(kInFlight);
-  std::vector<std::thread> clients;
+  std::vector<testing::TestThread> clients;
   for (int i = 0; i < kInFlight; ++i) {
     clients.emplace_back([&, i] {
       Reply r = Client(port).PostJson("/v1/forecast", StoredRequest({"s00"}), Key(Role::kReader));
@@ -767,13 +809,14 @@ TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
     });
   }
   // Every request must be held before the shutdown. A request that never reaches its handler
-  // (its client call returned early) must fail the test with its reply, not hang it.
+  // (or a client call that returned early) fails the test with what was seen, not hangs it.
   bool all_held = false;
+  int held_in_time = 0;
   {
     std::unique_lock lock(mu);
-    all_held = cv.wait_for(lock, std::chrono::seconds(60), [&] {
-      return inside == kInFlight || answered > 0;
-    }) && inside == kInFlight;
+    all_held = cv.wait_for(lock, kHoldLimit, [&] { return inside == kInFlight || answered > 0; }) &&
+               inside == kInFlight;
+    held_in_time = inside;
   }
   if (all_held) {
     server->Shutdown();
@@ -781,22 +824,28 @@ TEST_F(ServeHttpTest, ShutdownDrainsRequestsInFlight) {
     // cannot have returned.
     EXPECT_FALSE(run_returned.load());
     EXPECT_EQ(Client(port).Get("/healthz").status, 0);
+  } else {
+    ADD_FAILURE() << "the held requests did not all reach their handler within "
+                  << kHoldLimit.count() << " s: " << seen()
+                  << "; requests in flight: " << testing::InFlight(port);
   }
   {
     std::lock_guard lock(mu);
     release = true;
   }
   cv.notify_all();
-  for (auto& t : clients) t.join();
+  testing::JoinAllWithin(clients, kJoinLimit, seen, "a client call did not return");
   if (!all_held) server->Shutdown();
-  runner.join();
+  runner.JoinWithin(testing::kServerStopLimit, seen, "Server::Run did not return after Shutdown");
   EXPECT_TRUE(run_status.ok()) << run_status.ToString();
+  EXPECT_EQ(gave_up, 0) << "handlers that were never released";
   for (size_t i = 0; i < replies.size(); ++i) {
     EXPECT_EQ(replies[i].status, 200) << "request " << i << " of " << kInFlight << " (" << inside
                                       << " reached the handler): " << replies[i].body;
     EXPECT_EQ(replies[i].json["forecasts"].size(), 1u);
   }
-  ASSERT_TRUE(all_held) << inside << " of " << kInFlight << " requests reached the handler";
+  ASSERT_TRUE(all_held) << held_in_time << " of " << kInFlight
+                        << " requests reached the handler within " << kHoldLimit.count() << " s";
 }
 
 TEST_F(ServeHttpTest, ShutdownBeforeRunReturnsAtOnce) {

@@ -5,13 +5,15 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <stdlib.h>
-#include <algorithm>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,12 +25,39 @@
 #include "retailcast/eval/forecast_engine.h"
 #include "retailcast/eval/model_set.h"
 #include "retailcast/serve/api_keys.h"
+#include "retailcast/serve/key_store.h"
 #include "retailcast/serve/serve.h"
 #include "retailcast/store/store.h"
+#include "store/bounded_wait.h"
 
 namespace retailcast::serve::testing {
 
 using Json = nlohmann::json;
+using retailcast::testing::JoinAllWithin;
+using retailcast::testing::PollUntil;
+using retailcast::testing::TestThread;
+using std::chrono::seconds;
+
+// How long a server may take to return from Run after Shutdown (it first answers the requests
+// in flight, which are bounded by their own read and write timeouts).
+inline constexpr seconds kServerStopLimit(60);
+
+// The keys of `db` (KeyStore::List); a failed read fails the test and gives none.
+inline std::vector<ApiKeyRecord> ListKeys(store::Store& db) {
+  auto keys = KeyStore::Open(db);
+  EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+  if (!keys.ok()) return {};
+  auto list = keys->List();
+  EXPECT_TRUE(list.ok()) << list.status().ToString();
+  return list.ok() ? *list : std::vector<ApiKeyRecord>();
+}
+
+// Revokes key `key_id` of `db` (KeyStore::Revoke).
+inline Status RevokeKey(store::Store& db, std::string_view key_id) {
+  auto keys = KeyStore::Open(db);
+  if (!keys.ok()) return keys.status();
+  return keys->Revoke(key_id);
+}
 
 // A fresh directory, removed with everything in it when the test ends.
 class TempDirTest : public ::testing::Test {
@@ -177,7 +206,7 @@ class RunningServer {
       return;
     }
     server_ = std::move(created).value();
-    thread_ = std::thread([this] { run_status_ = server_->Run(); });
+    thread_.emplace([this] { run_status_ = server_->Run(); });
   }
   ~RunningServer() { EXPECT_TRUE(Stop().ok()); }
   RunningServer(const RunningServer&) = delete;
@@ -187,11 +216,14 @@ class RunningServer {
   const Status& status() const { return status_; }
   int port() const { return server_->port(); }
   Server& server() { return *server_; }
-  // Shuts down and waits for Run to return; returns Run's status.
+  // Shuts down and waits (at most kServerStopLimit) for Run to return; returns Run's status.
   Status Stop() {
-    if (server_ && thread_.joinable()) {
+    if (server_ && thread_ && !stopped_) {
+      stopped_ = true;
       server_->Shutdown();
-      thread_.join();
+      thread_->JoinWithin(
+          kServerStopLimit, [] { return std::string("requests were still in flight"); },
+          "Server::Run did not return after Shutdown");
     }
     return run_status_;
   }
@@ -200,7 +232,8 @@ class RunningServer {
   Status status_;
   Status run_status_;
   std::unique_ptr<Server> server_;
-  std::thread thread_;
+  std::optional<TestThread> thread_;
+  bool stopped_ = false;
 };
 
 struct Reply {
@@ -256,6 +289,21 @@ class Client {
   }
   httplib::Client http_;
 };
+
+// The retailcast_http_requests_in_flight gauge of the server at `port`, read from /metrics
+// (this request included), or why it could not be read: for the messages of failed waits.
+inline std::string InFlight(int port) {
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(5, 0);
+  http.set_read_timeout(5, 0);
+  auto r = http.Get("/metrics");
+  if (!r) return "unknown (no reply from /metrics within 5 s: every worker may be busy)";
+  const std::string name = "\nretailcast_http_requests_in_flight ";
+  size_t at = r->body.find(name);
+  if (at == std::string::npos) return "unknown (not in /metrics)";
+  at += name.size();
+  return r->body.substr(at, r->body.find('\n', at) - at) + " (this /metrics request included)";
+}
 
 inline constexpr const char* kTestSecret = "0123456789abcdef0123456789abcdef-test-secret";
 

@@ -180,13 +180,19 @@ TEST(MetricsTest, RendersCountersGaugesAndHistogramsInTheTextFormat) {
 TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   MetricsRegistry m;
   auto& c = m.AddCounter("rc_total", "t", {"k"});
-  std::vector<std::thread> threads;
+  std::vector<testing::TestThread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&c, t] {
       for (int i = 0; i < 5000; ++i) c.WithLabels({(i + t) % 2 == 0 ? "a" : "b"}).Inc();
     });
   }
-  for (auto& t : threads) t.join();
+  testing::JoinAllWithin(
+      threads, std::chrono::seconds(60),
+      [&c] {
+        return std::to_string(c.WithLabels({"a"}).value() + c.WithLabels({"b"}).value()) +
+               " of 20000 increments counted";
+      },
+      "an incrementing thread did not finish");
   EXPECT_EQ(c.WithLabels({"a"}).value() + c.WithLabels({"b"}).value(), 20000);
 }
 
@@ -270,9 +276,7 @@ TEST_F(KeysTest, IssuedKeysParseAndOnlyTheirHashIsStored) {
     wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(*VerifySecret(issued->record.hash, wrong, secret));
   }
-  auto keys = db_->ListApiKeys();
-  ASSERT_TRUE(keys.ok());
-  EXPECT_EQ(keys->size(), 2u);
+  EXPECT_EQ(testing::ListKeys(*db_).size(), 2u);
 }
 
 TEST_F(KeysTest, HmacKeysNeedTheSameServerSecret) {
@@ -314,7 +318,7 @@ TEST_F(KeysTest, KeyRingNamesEveryOutcome) {
   auto admin = IssueApiKey(*db_, Role::kAdmin, "", testing::kTestSecret);
   ASSERT_TRUE(reader.ok() && admin.ok());
   KeyRing ring(testing::kTestSecret);
-  ring.Replace(*db_->ListApiKeys());
+  ring.Replace(testing::ListKeys(*db_));
   EXPECT_EQ(ring.active_keys(), 2u);
   EXPECT_EQ(ring.Authenticate("").outcome, AuthOutcome::kMissing);
   EXPECT_EQ(ring.Authenticate("Basic abc").outcome, AuthOutcome::kMalformed);
@@ -331,13 +335,13 @@ TEST_F(KeysTest, KeyRingNamesEveryOutcome) {
   EXPECT_EQ(ring.Authenticate("Bearer " + wrong).outcome, AuthOutcome::kWrongSecret);
   std::string unknown = "rck_ffffffffffffffff" + reader->key.substr(20);
   EXPECT_EQ(ring.Authenticate("Bearer " + unknown).outcome, AuthOutcome::kUnknownKey);
-  ASSERT_TRUE(db_->RevokeApiKey(reader->record.key_id).ok());
-  ring.Replace(*db_->ListApiKeys());
+  ASSERT_TRUE(testing::RevokeKey(*db_, reader->record.key_id).ok());
+  ring.Replace(testing::ListKeys(*db_));
   EXPECT_EQ(ring.Authenticate("Bearer " + reader->key).outcome, AuthOutcome::kRevoked);
   EXPECT_EQ(ring.active_keys(), 1u);
 
   KeyRing no_secret("");
-  no_secret.Replace(*db_->ListApiKeys());
+  no_secret.Replace(testing::ListKeys(*db_));
   EXPECT_EQ(no_secret.unusable_keys(), 1u);
   EXPECT_EQ(no_secret.Authenticate("Bearer " + admin->key).outcome, AuthOutcome::kNoServerSecret);
 }
@@ -346,7 +350,7 @@ TEST_F(KeysTest, Argon2idKeysVerifyOnceAndAreCached) {
   auto key = IssueApiKey(*db_, Role::kWriter, "", "");
   ASSERT_TRUE(key.ok());
   KeyRing ring("");
-  ring.Replace(*db_->ListApiKeys());
+  ring.Replace(testing::ListKeys(*db_));
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(ring.Authenticate("Bearer " + key->key).outcome, AuthOutcome::kOk);
   }

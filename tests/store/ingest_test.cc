@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -456,8 +458,12 @@ TEST_F(IngestTest, ProcessDyingMidIngestLeavesThePreviousState) {
     auto ignored = (*store)->IngestPanel("big", LargePanel(1000.0), "v2.csv", "v2", options);
     _exit(ignored.ok() ? 0 : 2);
   }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
+  // The child ingests 15 series of 50,000 values, then dies: seconds, even on a loaded machine.
+  const std::optional<int> waited = testing::WaitForChild(child, std::chrono::seconds(120));
+  ASSERT_TRUE(waited.has_value())
+      << "the child ingest did not die within 120 s (killed); the WAL has " << wal_size()
+      << " bytes";
+  const int status = *waited;
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 1) << "the child did not die inside the ingest";
   EXPECT_GT(wal_size(), wal_before)
@@ -520,7 +526,7 @@ TEST_F(IngestTest, ConcurrentReaderAlwaysSeesWholeIngests) {
   std::atomic<bool> done{false};
   std::atomic<int> mixed{0};
   std::atomic<int> reads{0};
-  std::thread reader_thread([&] {
+  testing::TestThread reader_thread([&] {
     auto reader = Store::Open(path_);
     if (!reader.ok()) {
       mixed = -1000;
@@ -544,7 +550,10 @@ TEST_F(IngestTest, ConcurrentReaderAlwaysSeesWholeIngests) {
   });
   for (int version = 1; version <= 20; ++version) Ingest("v", version_panel(version));
   done = true;
-  reader_thread.join();
+  reader_thread.JoinWithin(
+      std::chrono::seconds(60),
+      [&] { return std::to_string(reads.load()) + " whole-panel reads made"; },
+      "the reader did not stop");
   EXPECT_EQ(mixed.load(), 0);
   EXPECT_GT(reads.load(), 0);
 }

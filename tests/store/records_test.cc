@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -175,7 +177,8 @@ TEST_F(RecordsTest, ArtifactErrors) {
 
 TEST_F(RecordsTest, ConcurrentSavesFromTwoConnectionsGetDistinctVersions) {
   constexpr int kPerThread = 10;
-  auto saver = [this](std::vector<int64_t>* versions) {
+  std::atomic<int> saves{0};  // for the message of a save that never returns
+  auto saver = [this, &saves](std::vector<int64_t>* versions) {
     auto store = Store::Open(path_);
     ASSERT_TRUE(store.ok());
     for (int i = 0; i < kPerThread; ++i) {
@@ -184,14 +187,22 @@ TEST_F(RecordsTest, ConcurrentSavesFromTwoConnectionsGetDistinctVersions) {
       auto saved = (*store)->SaveArtifact(r);
       ASSERT_TRUE(saved.ok()) << saved.status().ToString();
       versions->push_back(saved->version);
+      ++saves;
     }
   };
   std::vector<int64_t> a;
   std::vector<int64_t> b;
-  std::thread ta(saver, &a);
-  std::thread tb(saver, &b);
-  ta.join();
-  tb.join();
+  std::vector<testing::TestThread> savers;
+  savers.emplace_back([&] { saver(&a); });
+  savers.emplace_back([&] { saver(&b); });
+  // Each save waits for the other connection's write lock at most the busy timeout (5 s).
+  retailcast::testing::JoinAllWithin(
+      savers, std::chrono::seconds(120),
+      [&] {
+        return std::to_string(saves.load()) + " of " + std::to_string(2 * kPerThread) +
+               " saves returned";
+      },
+      "a saving thread did not finish");
   std::set<int64_t> all(a.begin(), a.end());
   all.insert(b.begin(), b.end());
   ASSERT_EQ(all.size(), 2u * kPerThread);

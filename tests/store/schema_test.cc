@@ -59,7 +59,7 @@ TEST_F(SchemaTest, NewStoreIsAWalFileAtTheLatestVersion) {
   EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(internal::kApplicationId));
   EXPECT_EQ(RawQuery(path, "PRAGMA page_size"), "65536");
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3");
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3,4");
   store->reset();
   auto again = Store::Open(path);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -123,7 +123,9 @@ TEST_F(SchemaTest, MigratesAVersionOneStoreToTheLatest) {
   auto saved = (*store)->SaveArtifact(record);
   ASSERT_TRUE(saved.ok()) << saved.status().ToString();
   EXPECT_EQ(saved->version, 1);
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3");
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_version"), "1,2,3,4");
+  // Migration 4: the versions of other modules' tables (none yet).
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM module_schema"), "0");
 }
 
 TEST_F(SchemaTest, NewerStoreIsAFailedPrecondition) {
@@ -135,7 +137,7 @@ TEST_F(SchemaTest, NewerStoreIsAFailedPrecondition) {
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("schema version 99"), std::string::npos)
       << store.status().message();
-  EXPECT_NE(store.status().message().find("up to 3"), std::string::npos);
+  EXPECT_NE(store.status().message().find("up to 4"), std::string::npos);
 }
 
 TEST_F(SchemaTest, TextFileIsNotASqliteDatabase) {

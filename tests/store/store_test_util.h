@@ -1,5 +1,5 @@
-// Helpers shared by the store tests: a temporary directory per test and bitwise panel
-// comparison.
+// Helpers shared by the store tests: a temporary directory per test, bitwise panel comparison
+// and the bounded waits of bounded_wait.h.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,9 +11,14 @@
 #include <span>
 #include <string>
 
+#include "bounded_wait.h"
 #include "retailcast/core/panel.h"
 
 namespace retailcast::store::testing {
+
+using retailcast::testing::PollUntil;
+using retailcast::testing::TestThread;
+using retailcast::testing::WaitForChild;
 
 // A fresh directory, removed with everything in it when the test ends.
 class TempDirTest : public ::testing::Test {

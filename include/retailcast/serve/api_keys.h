@@ -2,8 +2,8 @@
 //
 // A key reads "rck_<key_id>_<secret>": key_id is 16 hex digits (public, it names the key in
 // `retailcast keys list` and in access logs), secret is 32 random bytes in unpadded base64url.
-// The store keeps only the key_id, the role and a salted hash of the secret, in one of two
-// schemes:
+// The store keeps only the key_id, the role and a salted hash of the secret (key_store.h), in
+// one of two schemes:
 //   argon2id       libsodium's crypto_pwhash_str (random salt, t = 2, m = 19 MiB: the OWASP
 //                  minimum for argon2id), used when no server secret is configured;
 //   hmac-sha256    "hmac-sha256$<salt hex>$<mac hex>" with mac = HMAC-SHA-256(server secret,
@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "retailcast/core/status.h"
-#include "retailcast/store/api_key.h"
+#include "retailcast/serve/key_store.h"
 #include "retailcast/store/store.h"
 
 namespace retailcast::serve {
@@ -40,13 +40,13 @@ inline constexpr size_t kMinServerSecretBytes = 32;
 Result<std::string> LoadServerSecret(const std::string& file);
 
 struct IssuedKey {
-  std::string key;             // the full key; shown once, never stored
-  store::ApiKeyRecord record;  // as stored
+  std::string key;      // the full key; shown once, never stored
+  ApiKeyRecord record;  // as stored
 };
 
 // Makes a new random key with `role` and stores its hash (hmac-sha256 when `server_secret` is
 // non-empty, else argon2id). InvalidArgument for a server secret that is too short; Internal
-// when libsodium cannot initialise or hash; store errors as AddApiKey returns them.
+// when libsodium cannot initialise or hash; errors of KeyStore::Open and KeyStore::Add.
 Result<IssuedKey> IssueApiKey(store::Store& store, Role role, std::string_view name,
                               std::string_view server_secret);
 

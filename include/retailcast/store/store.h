@@ -1,6 +1,6 @@
 // The embedded store: one SQLite file that keeps datasets (series values, exogenous columns,
-// static attributes), the log of ingests, runs, model artifacts, forecasts and the service's
-// API keys (as salted hashes).
+// static attributes), the log of ingests, runs, model artifacts and forecasts, and the tables
+// other modules keep in it through the SQL access of sql.h (the service's API keys).
 //
 // File format: SQLite in WAL mode with foreign keys on and a 5 s busy timeout. The schema
 // has a version (table schema_version) and an ordered list of migrations, applied on Open
@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,8 +32,8 @@
 #include "retailcast/core/forecast_table.h"
 #include "retailcast/core/panel.h"
 #include "retailcast/core/status.h"
-#include "retailcast/store/api_key.h"
 #include "retailcast/store/artifact.h"
+#include "retailcast/store/sql.h"
 
 namespace retailcast::store {
 
@@ -170,21 +171,30 @@ class Store {
   // Makes `id` the one promoted artifact of its name. NotFound for an unknown id.
   Status Promote(int64_t id);
 
-  // API keys of the service (see api_key.h). AddApiKey stores `record` (its id and created_at
-  // are assigned; revoked_at must be empty) and returns it as stored. InvalidArgument for an
-  // empty key_id or hash, a role other than reader/writer/admin, or a key_id that exists.
-  Result<ApiKeyRecord> AddApiKey(ApiKeyRecord record);
-  // Every key, revoked ones included, oldest first.
-  Result<std::vector<ApiKeyRecord>> ListApiKeys();
-  // Marks key `key_id` revoked now (it stays listed). NotFound for an unknown key_id (listing
-  // the active ones); FailedPrecondition when it was revoked already.
-  Status RevokeApiKey(std::string_view key_id);
-
   // Forecasts of a run: the table (levels and rows, in order) replaces any saved earlier for
   // that run, in one transaction. NotFound for an unknown run.
   Status SaveForecasts(int64_t run_id, const ForecastTable& table);
   // NotFound for an unknown run or a run without saved forecasts.
   Result<ForecastTable> LoadForecasts(int64_t run_id);
+
+  // The tables of other modules (sql.h). EnsureTables applies the migrations of `owner` (the
+  // module's name, e.g. "serve") that this store has not had yet, in order, each in its own
+  // write transaction together with its row in the store's module_schema(owner, version)
+  // table; a store that has them all is only read. Safe against other processes doing the
+  // same (a migration applied meanwhile is not applied again).
+  // Errors: InvalidArgument for an empty owner or migrations not numbered 1, 2, ... in order
+  // (nothing is applied); FailedPrecondition when the store has `owner`'s tables at a newer
+  // version than `migrations` reach (upgrade retailcast); the error of a failing migration
+  // with "applying migration V of 'owner' (description)" before it (nothing of that migration
+  // is kept; the earlier ones are); IoError when the database fails.
+  Status EnsureTables(std::string_view owner, std::span<const ModuleMigration> migrations);
+  // Runs `body` inside one transaction under the store's lock and commits when it returns OK;
+  // otherwise rolls back and returns its status (an exception it throws rolls back too, and
+  // goes on to the caller). `body` must not call this store (its lock is held) nor keep the
+  // transaction or its statements. kRead transactions see one snapshot and refuse statements
+  // that write; kWrite ones take the write lock first (waiting up to the busy timeout for
+  // another process, then IoError).
+  Status RunInTransaction(SqlAccess access, const std::function<Status(SqlTransaction&)>& body);
 
  private:
   Store(std::unique_ptr<internal::Connection> db, int schema_version);
