@@ -18,8 +18,7 @@ namespace retailcast::cli {
 // Registers a flag for every row of `table` on `cmd`, filling `*target`, which must outlive
 // the parse. Returns the flags in table order (for FlagsGiven).
 template <typename T>
-std::vector<CLI::Option*> AddOptionFlags(CLI::App* cmd, pipeline::OptionTable<T> table,
-                                         T* target) {
+std::vector<CLI::Option*> AddOptionFlags(CLI::App* cmd, pipeline::OptionTable<T> table, T* target) {
   std::vector<CLI::Option*> flags;
   for (const pipeline::Option<T>& row : table) {
     const std::string name(row.flag), help(row.help);

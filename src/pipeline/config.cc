@@ -16,11 +16,13 @@ const Option<RunConfig> kRunOptions[] = {
     {"dataset", "--dataset", "Dataset name in the store", &RunConfig::dataset},
     {"models", "--model,-m", "Candidate models, comma-separated (see `retailcast models`)",
      &RunConfig::models},
-    {"params", "--params",
+    {"params",
+     "--params",
      "Parameter overrides, e.g. window_average:window_size=4 (repeat the flag for several)",
-     &RunConfig::params, {}, /*items_with_commas=*/true},
-    {"season_length", "--season",
-     "Season length m (0 = frequency default: 7 D, 52 W, 12 MS, 4 QS)",
+     &RunConfig::params,
+     {},
+     /*items_with_commas=*/true},
+    {"season_length", "--season", "Season length m (0 = frequency default: 7 D, 52 W, 12 MS, 4 QS)",
      &RunConfig::season_length},
     {"horizon", "--horizon,-H", "Periods to forecast", &RunConfig::horizon},
     {"levels", "--levels", "Interval levels in percent, comma-separated", &RunConfig::levels},
@@ -61,8 +63,8 @@ Result<std::string> OverrideText(const std::string& model, const Json& values,
       return Status::InvalidArgument(where + "." + model + "." + p.key() +
                                      " must be a number, boolean or string");
     }
-    item += (first ? "" : ",") + p.key() + "=" +
-            (p->is_string() ? p->get<std::string>() : p->dump());
+    item +=
+        (first ? "" : ",") + p.key() + "=" + (p->is_string() ? p->get<std::string>() : p->dump());
     first = false;
   }
   return item;
@@ -86,8 +88,8 @@ Status ReadSection(OptionTable<T> table, const Json& j, const std::string& where
     }
     const Json& v = it.value();
     auto wrong = [&](std::string_view expected) {
-      return Status::InvalidArgument("'" + key + "' must be " + std::string(expected) +
-                                     ", got " + TypeName(v));
+      return Status::InvalidArgument("'" + key + "' must be " + std::string(expected) + ", got " +
+                                     TypeName(v));
     };
     Status s = std::visit(
         [&](auto field) -> Status {

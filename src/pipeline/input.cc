@@ -48,7 +48,10 @@ std::string Printf(const char* format, auto... args) {
 
 const Option<InputSpec> kInputOptions[] = {
     {"path", "--input,-i", "Input file (for --format m5: the sales_train CSV)", &InputSpec::path},
-    {"format", "--format", "Input layout: long, transactions or m5", &InputSpec::format,
+    {"format",
+     "--format",
+     "Input layout: long, transactions or m5",
+     &InputSpec::format,
      {"long", "transactions", "m5"}},
     {"id_columns", "--id-columns",
      "Column(s) forming the series id, joined by '/' (long) or the aggregation key "
@@ -62,30 +65,35 @@ const Option<InputSpec> kInputOptions[] = {
     {"date_format", "--date-format",
      "iso, dd-mm-yyyy, dd/mm/yyyy, m/d/yyyy, yyyy/mm/dd or yyyymmdd (default: detect)",
      &InputSpec::date_format},
-    {"freq", "--freq",
-     "Frequency D, W-MON..W-SUN, MS, QS, YS (default: inferred; transactions: D)",
+    {"freq", "--freq", "Frequency D, W-MON..W-SUN, MS, QS, YS (default: inferred; transactions: D)",
      &InputSpec::freq},
     {"exog_columns", "--exog", "Exogenous numeric columns ('*' = every other numeric column)",
      &InputSpec::exog},
     {"flag_columns", "--flags", "Exogenous TRUE/FALSE columns", &InputSpec::flags},
     {"attributes", "--attributes", "Static attribute columns (store, dept...)",
      &InputSpec::attributes},
-    {"duplicates", "--duplicates", "Duplicated (series, date) keys: error, sum or last",
-     &InputSpec::duplicates, {"error", "sum", "last"}},
-    {"negatives", "--negatives",
+    {"duplicates",
+     "--duplicates",
+     "Duplicated (series, date) keys: error, sum or last",
+     &InputSpec::duplicates,
+     {"error", "sum", "last"}},
+    {"negatives",
+     "--negatives",
      "Negative sales (returns): keep (with a warning), error or clip (to zero)",
-     &InputSpec::negatives, {"keep", "error", "clip"}},
-    {"on_error", "--on-error",
+     &InputSpec::negatives,
+     {"keep", "error", "clip"}},
+    {"on_error",
+     "--on-error",
      "fail: any bad row fails the run (default); skip: load the rest, report the rejects",
-     &InputSpec::on_error, {"fail", "skip"}},
+     &InputSpec::on_error,
+     {"fail", "skip"}},
     {"rejects", "--rejects", "With --on-error=skip: CSV file for the rejected rows",
      &InputSpec::rejects},
     {"delimiter", "--delimiter", "Field delimiter (one character, or 'tab')",
      &InputSpec::delimiter},
     {"quantity_column", "--quantity-column", "Transactions: units column",
      &InputSpec::quantity_column},
-    {"price_column", "--price-column", "Transactions: unit price column",
-     &InputSpec::price_column},
+    {"price_column", "--price-column", "Transactions: unit price column", &InputSpec::price_column},
     {"revenue_column", "--revenue-column", "Transactions: line revenue column",
      &InputSpec::revenue_column},
     {"customer_column", "--customer-column",
@@ -102,11 +110,16 @@ const Option<PrepOptions> kPrepOptions[] = {
      "Sum series sharing these attributes (a hierarchy level, e.g. store_id or dept_id; "
      "'total' = everything)",
      &PrepOptions::group_by},
-    {"fill", "--fill", "Fill gaps: missing (keep NaN), zero, linear or seasonal",
-     &PrepOptions::fill, {"missing", "zero", "linear", "seasonal"}},
-    {"outliers", "--outliers",
+    {"fill",
+     "--fill",
+     "Fill gaps: missing (keep NaN), zero, linear or seasonal",
+     &PrepOptions::fill,
+     {"missing", "zero", "linear", "seasonal"}},
+    {"outliers",
+     "--outliers",
      "flag: report outliers (robust seasonal-median + MAD); clean: also replace them",
-     &PrepOptions::outliers, {"flag", "clean"}},
+     &PrepOptions::outliers,
+     {"flag", "clean"}},
 };
 
 }  // namespace
@@ -201,10 +214,9 @@ Result<PrepReport> Prepare(const PrepOptions& prep, Panel* panel) {
                                   o.target.ToString().c_str(), agg.panel.num_series(),
                                   static_cast<long long>(agg.partial_periods)));
     if (!agg.dropped_series.empty()) {
-      report.lines.push_back(
-          Printf("%zu series cover no complete %s period and were left out (first: %s)",
-                 agg.dropped_series.size(), o.target.ToString().c_str(),
-                 agg.dropped_series[0].c_str()));
+      report.lines.push_back(Printf(
+          "%zu series cover no complete %s period and were left out (first: %s)",
+          agg.dropped_series.size(), o.target.ToString().c_str(), agg.dropped_series[0].c_str()));
     }
     *panel = std::move(agg.panel);
   }
@@ -224,8 +236,7 @@ Result<PrepReport> Prepare(const PrepOptions& prep, Panel* panel) {
   }
   if (!prep.outliers.empty()) {
     if (prep.outliers != "flag" && prep.outliers != "clean") {
-      return Status::InvalidArgument("outliers must be flag or clean, got '" + prep.outliers +
-                                     "'");
+      return Status::InvalidArgument("outliers must be flag or clean, got '" + prep.outliers + "'");
     }
     RETAILCAST_ASSIGN_OR_RETURN(prep::OutlierReport r, prep::DetectOutliers(*panel));
     report.lines.push_back(Printf("%zu outliers flagged", r.outliers.size()));

@@ -82,12 +82,12 @@ class Run {
     RETAILCAST_ASSIGN_OR_RETURN(out_.ingest,
                                 db_->IngestPanel(c_.dataset, loaded.panel, c_.input.path, hash));
     const store::IngestSummary& s = out_.ingest;
-    observer_.Result(Printf("%zu series; observations inserted %lld, updated %lld, unchanged %lld%s\n",
-                            loaded.panel.num_series(),
-                            static_cast<long long>(s.observations_inserted),
-                            static_cast<long long>(s.observations_updated),
-                            static_cast<long long>(s.observations_unchanged),
-                            s.already_ingested ? " (this file was ingested before)" : ""));
+    observer_.Result(
+        Printf("%zu series; observations inserted %lld, updated %lld, unchanged %lld%s\n",
+               loaded.panel.num_series(), static_cast<long long>(s.observations_inserted),
+               static_cast<long long>(s.observations_updated),
+               static_cast<long long>(s.observations_unchanged),
+               s.already_ingested ? " (this file was ingested before)" : ""));
     RETAILCAST_ASSIGN_OR_RETURN(panel_, db_->LoadPanel(c_.dataset));
     if (c_.prepare.any()) {
       RETAILCAST_ASSIGN_OR_RETURN(PrepReport prep, Prepare(c_.prepare, &panel_));
@@ -105,7 +105,8 @@ class Run {
     if (report.error_count > 0 && !c_.input.rejects.empty()) {
       text += "rejected rows written to " + c_.input.rejects + "\n";
     } else if (report.error_count > 0) {
-      text += std::to_string(report.error_count) + " rows rejected; set input.rejects to save them\n";
+      text +=
+          std::to_string(report.error_count) + " rows rejected; set input.rejects to save them\n";
     }
     return text;
   }
@@ -136,8 +137,9 @@ class Run {
     std::vector<eval::ModelInstance> kept;
     for (eval::ModelInstance& m : all) {
       if (m.global && rows < c_.min_global_rows) {
-        observer_.Note("model '" + m.spec.label + "' left out: global models learn across series, " +
-                       "and this panel has " + std::to_string(rows) + " training rows, below " +
+        observer_.Note("model '" + m.spec.label +
+                       "' left out: global models learn across series, " + "and this panel has " +
+                       std::to_string(rows) + " training rows, below " +
                        "min_global_rows = " + std::to_string(c_.min_global_rows) + "\n");
         continue;
       }
@@ -183,8 +185,7 @@ class Run {
     RETAILCAST_RETURN_IF_ERROR(eval::WriteBacktestJson(out_.backtest, metrics));
     eval::TrainOptions o;
     o.progress = observer_.Progress("train", "fits");
-    RETAILCAST_ASSIGN_OR_RETURN(eval::TrainedModelSet set,
-                                eval::Train(panel_, models_, o, pool_));
+    RETAILCAST_ASSIGN_OR_RETURN(eval::TrainedModelSet set, eval::Train(panel_, models_, o, pool_));
     observer_.Note(eval::FormatFitErrors(set));
     const eval::ArtifactInfo info{c_.artifact_name.empty() ? c_.dataset : c_.artifact_name,
                                   c_.dataset, metrics.str(), /*promote=*/true};
@@ -198,7 +199,8 @@ class Run {
   }
 
   Status Forecast() {
-    observer_.Step("5/5 forecast", std::to_string(c_.horizon) + " periods from the stored artifact");
+    observer_.Step("5/5 forecast",
+                   std::to_string(c_.horizon) + " periods from the stored artifact");
     // Forecast from what the store holds, as any later reader of the artifact will.
     RETAILCAST_ASSIGN_OR_RETURN(
         std::shared_ptr<const eval::LoadedArtifact> artifact,
@@ -221,8 +223,8 @@ class Run {
                                  {"levels", c_.levels}};
     RETAILCAST_ASSIGN_OR_RETURN(out_.forecast_run, db_->BeginRun("forecast", run_config.dump()));
     RETAILCAST_RETURN_IF_ERROR(db_->SaveForecasts(out_.forecast_run, run.table));
-    RETAILCAST_RETURN_IF_ERROR(db_->FinishRun(
-        out_.forecast_run, "ok", nlohmann::json{{"rows", run.table.size()}}.dump()));
+    RETAILCAST_RETURN_IF_ERROR(
+        db_->FinishRun(out_.forecast_run, "ok", nlohmann::json{{"rows", run.table.size()}}.dump()));
     RETAILCAST_RETURN_IF_ERROR(io::WriteForecastCsv(prefix_ + "forecasts.csv", run.table));
     out_.files.push_back(prefix_ + "forecasts.csv");
 
@@ -243,16 +245,17 @@ class Run {
     observer_.Result(FormatForecastDigest(out_.best, c_.horizon));
 
     std::string outputs = "\nOutputs:\n";
-    outputs += Printf("  %s  store (dataset %s, artifact id %lld, forecast run %lld)\n",
-                      c_.store.c_str(), c_.dataset.c_str(),
-                      static_cast<long long>(artifact->record.id),
-                      static_cast<long long>(out_.forecast_run));
+    outputs +=
+        Printf("  %s  store (dataset %s, artifact id %lld, forecast run %lld)\n", c_.store.c_str(),
+               c_.dataset.c_str(), static_cast<long long>(artifact->record.id),
+               static_cast<long long>(out_.forecast_run));
     outputs += Printf("  %sforecasts.csv      every model, %zu rows\n", prefix_.c_str(),
                       out_.forecasts.size());
-    outputs += Printf("  %sforecast_best.csv  the backtest-chosen model per series\n",
-                      prefix_.c_str());
-    outputs += Printf("  %sbacktest_summary.csv, backtest_records.csv, backtest.json, selection.csv\n",
-                      prefix_.c_str());
+    outputs +=
+        Printf("  %sforecast_best.csv  the backtest-chosen model per series\n", prefix_.c_str());
+    outputs +=
+        Printf("  %sbacktest_summary.csv, backtest_records.csv, backtest.json, selection.csv\n",
+               prefix_.c_str());
     observer_.Result(outputs);
     return Status::Ok();
   }
@@ -294,7 +297,8 @@ std::string FormatForecastDigest(const ForecastTable& best, int horizon) {
   }
   char level[32] = "";
   if (!best.levels().empty()) std::snprintf(level, sizeof level, "%g%%", best.levels()[0]);
-  std::string out = Printf("Next %d periods, per series with its backtest-chosen model:\n", horizon);
+  std::string out =
+      Printf("Next %d periods, per series with its backtest-chosen model:\n", horizon);
   out += Printf("  %-12s %-15s %-10s %10s %24s %14s\n", "series", "model", "first date", "forecast",
                 (std::string(level) + " interval").c_str(), "horizon total");
   for (const auto& id : order) {

@@ -34,7 +34,8 @@ std::string SampleConfig(const TempDir& dir, const std::string& extra) {
   return dir.Write("config.json", R"({"store": ")" + dir.path("rc.db") +
                                       R"(", "dataset": "walmart", "output_dir": ")" +
                                       dir.path("out") + R"(", "horizon": 8, "season_length": 52,
-      "input": {"path": ")" + kSample + R"(", "id_columns": ["Store"], "date_column": "Date",
+      "input": {"path": ")" + kSample +
+                                      R"(", "id_columns": ["Store"], "date_column": "Date",
                 "target_column": "Weekly_Sales", "date_format": "dd-mm-yyyy",
                 "flag_columns": ["Holiday_Flag"]})" +
                                       extra + "}");
@@ -101,7 +102,8 @@ TEST(RunConfigTest, BadFilesNameTheKey) {
   EXPECT_NE(choice.status().message().find("expected one of missing, zero, linear, seasonal"),
             std::string::npos)
       << choice.status().ToString();
-  auto no_horizon = ReadRunConfig(dir.Write("c2.json", R"({"dataset": "d", "input": {"path": "x"}})"));
+  auto no_horizon =
+      ReadRunConfig(dir.Write("c2.json", R"({"dataset": "d", "input": {"path": "x"}})"));
   EXPECT_NE(no_horizon.status().message().find("'horizon' must be at least 1"), std::string::npos);
   EXPECT_EQ(ReadRunConfig(dir.path("absent.json")).status().code(), StatusCode::kNotFound);
   auto not_json = ReadRunConfig(dir.Write("c3.json", "{\"horizon\": "));
@@ -151,15 +153,14 @@ TEST(PipelineTest, ErrorsStopTheRunWithTheirCause) {
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
   EXPECT_NE(unknown.status().message().find("unknown model 'nope'"), std::string::npos);
   c->models = {"snaive"};
-  c->input.path = dir.Write("bad.csv", "Store,Date,Weekly_Sales,Holiday_Flag\n"
-                                            "1,05-02-2010,10,0\n1,12-02-2010,x,0\n");
+  c->input.path = dir.Write("bad.csv",
+                            "Store,Date,Weekly_Sales,Holiday_Flag\n"
+                            "1,05-02-2010,10,0\n1,12-02-2010,x,0\n");
   auto bad = RunPipeline(*c, BuiltinRegistry(), r);
   EXPECT_EQ(bad.status().code(), StatusCode::kDataError);
-  EXPECT_NE(bad.status().message().find("bad.csv:3"), std::string::npos)
-      << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("bad.csv:3"), std::string::npos) << bad.status().ToString();
   c->input.path.clear();
-  EXPECT_EQ(RunPipeline(*c, BuiltinRegistry(), r).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunPipeline(*c, BuiltinRegistry(), r).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -23,16 +23,16 @@
 namespace retailcast::pipeline {
 
 struct BacktestConfig {
-  int windows = 3;                    // rolling origins
-  int step = 0;                       // periods between them; 0 = the horizon
-  bool refit = true;                  // refit at every origin
-  std::string select_by = "MASE";     // metric of the per-series choice
+  int windows = 3;                 // rolling origins
+  int step = 0;                    // periods between them; 0 = the horizon
+  bool refit = true;               // refit at every origin
+  std::string select_by = "MASE";  // metric of the per-series choice
 };
 
 struct RunConfig {
   std::string store = "retailcast.db";  // SQLite store file (created when absent)
-  std::string dataset;                   // dataset name in the store; required
-  InputSpec input;                       // required: input.path
+  std::string dataset;                  // dataset name in the store; required
+  InputSpec input;                      // required: input.path
   PrepOptions prepare;
   // Candidate models, each backtested; the best per series is the one forecast_best.csv keeps.
   std::vector<std::string> models = {"naive", "snaive", "mean", "drift", "window_average"};
