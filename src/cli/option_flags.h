@@ -16,12 +16,21 @@
 namespace retailcast::cli {
 
 // Registers a flag for every row of `table` on `cmd`, filling `*target`, which must outlive
-// the parse. Returns the flags in table order (for FlagsGiven).
+// the parse. Returns the flags in table order (for CopyGivenFlags). A command that also reads
+// a config file passes the rows' `config_section` ("" = the top level), and each flag's help
+// names its config key.
 template <typename T>
-std::vector<CLI::Option*> AddOptionFlags(CLI::App* cmd, pipeline::OptionTable<T> table, T* target) {
+std::vector<CLI::Option*> AddOptionFlags(CLI::App* cmd, pipeline::OptionTable<T> table, T* target,
+                                         const char* config_section = nullptr) {
   std::vector<CLI::Option*> flags;
   for (const pipeline::Option<T>& row : table) {
-    const std::string name(row.flag), help(row.help);
+    const std::string name(row.flag);
+    std::string help(row.help);
+    if (config_section != nullptr) {
+      help += " [config: ";
+      if (*config_section != '\0') help += std::string(config_section) + ".";
+      help += std::string(row.key) + "]";
+    }
     CLI::Option* flag = std::visit(
         [&](auto field) -> CLI::Option* {
           auto& value = target->*field;

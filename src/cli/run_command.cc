@@ -63,10 +63,11 @@ void AddRunCommand(CLI::App& app, Action* action) {
       "The main job end to end from a JSON config: ingest, prepare, describe, backtest, choose, "
       "train, forecast (flags override the file's values)");
   cmd->add_option("--config,-c", a->config_path, "Pipeline config (see config/parameters.json)");
-  a->run_flags = AddOptionFlags(cmd, pipeline::RunOptionTable(), &a->given);
-  a->input_flags = AddOptionFlags(cmd, pipeline::InputOptionTable(), &a->given.input);
-  a->prep_flags = AddOptionFlags(cmd, pipeline::PrepOptionTable(), &a->given.prepare);
-  a->backtest_flags = AddOptionFlags(cmd, pipeline::BacktestOptionTable(), &a->given.backtest);
+  a->run_flags = AddOptionFlags(cmd, pipeline::RunOptionTable(), &a->given, "");
+  a->input_flags = AddOptionFlags(cmd, pipeline::InputOptionTable(), &a->given.input, "input");
+  a->prep_flags = AddOptionFlags(cmd, pipeline::PrepOptionTable(), &a->given.prepare, "prepare");
+  a->backtest_flags = AddOptionFlags(cmd, pipeline::BacktestOptionTable(), &a->given.backtest,
+                                     "backtest");
   cmd->callback([action, a] { *action = [a] { return RunMainJob(*a); }; });
 }
 

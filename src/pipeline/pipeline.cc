@@ -210,9 +210,9 @@ class Run {
     o.request.levels = c_.levels;
     io::LoadedPanel future;
     if (!c_.future.empty()) {
-      std::vector<std::string> exog;
-      for (size_t k = 0; k < panel_.num_exog(); ++k) exog.push_back(panel_.exog_name(k));
-      RETAILCAST_ASSIGN_OR_RETURN(future, ReadFuture(c_.input, c_.future, panel_.freq(), exog));
+      // The trained models know which regressors they need; read every numeric column, so
+      // that the file need not hold those no model uses (values nobody knows in advance).
+      RETAILCAST_ASSIGN_OR_RETURN(future, ReadFuture(c_.input, c_.future, panel_.freq(), {"*"}));
       o.future = &future.panel;
     }
     RETAILCAST_ASSIGN_OR_RETURN(eval::ForecastRun run, eval::Predict(artifact->models, o, pool_));

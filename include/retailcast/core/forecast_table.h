@@ -68,7 +68,7 @@ class ForecastTable {
     using reference = RowView;
     RowIterator() = default;
     RowIterator(const ForecastTable* t, size_t i) : t_(t), i_(i) {}
-    RowView operator*() const { return RowView(t_, i_); }
+    RowView operator*() const { return {t_, i_}; }
     RowIterator& operator++() {
       ++i_;
       return *this;
@@ -90,10 +90,10 @@ class ForecastTable {
 
   struct Rows {
     const ForecastTable* table;
-    RowIterator begin() const { return RowIterator(table, 0); }
-    RowIterator end() const { return RowIterator(table, table->size()); }
+    RowIterator begin() const { return {table, 0}; }
+    RowIterator end() const { return {table, table->size()}; }
     size_t size() const { return table->size(); }
-    RowView operator[](size_t i) const { return RowView(table, i); }
+    RowView operator[](size_t i) const { return {table, i}; }
   };
 
   ForecastTable() = default;
@@ -123,7 +123,7 @@ class ForecastTable {
   std::span<const double> lo_column(size_t level) const { return lo_[level]; }
   std::span<const double> hi_column(size_t level) const { return hi_[level]; }
 
-  RowView row(size_t i) const { return RowView(this, i); }
+  RowView row(size_t i) const { return {this, i}; }
   Rows rows() const { return Rows{this}; }
 
   // Appends one forecast of series `unique_id` by `model`: fc.mean.size() rows dated

@@ -98,7 +98,10 @@ class [[nodiscard]] Result {
 // `lhs = value of expr` or return its status. lhs may declare a variable: `auto x`.
 #define RETAILCAST_ASSIGN_OR_RETURN(lhs, expr) \
   RETAILCAST_ASSIGN_OR_RETURN_IMPL_(RETAILCAST_CONCAT_(rc_result_, __LINE__), lhs, expr)
+// tmp and lhs are names or declarations, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RETAILCAST_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                      \
   if (!tmp.ok()) return tmp.status();                     \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

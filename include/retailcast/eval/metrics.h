@@ -2,7 +2,7 @@
 // (coverage, MSIS) and quantile (pinball, SPL) metrics, their per-series scoring and their
 // aggregation over series (plain mean; WRMSSE weighted).
 //
-// The definitions follow /work/shared/peers/metrics.py (the reference scorer every engine of
+// The definitions follow ../shared/peers/metrics.py (the reference scorer every engine of
 // the benchmark is measured by) so our numbers equal its numbers on the same forecasts; the
 // test eval/metrics_reference_test.cc checks that.
 //

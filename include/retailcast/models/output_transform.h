@@ -1,4 +1,4 @@
-// Output options shared by every per-series model (issue 3, part 6): forecasting on a log1p or
+// Output options shared by every per-series model: forecasting on a log1p or
 // Box-Cox scale with back-transformation, and non-negative output for unit sales. They wrap
 // any Estimator, so a model family never implements them itself; the catalog applies the
 // wrapper to each per-series model's registry row.

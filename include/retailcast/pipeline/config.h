@@ -41,8 +41,8 @@ struct RunConfig {
   int horizon = 0;                  // periods to forecast; required, >= 1
   std::vector<double> levels = {80, 95};
   BacktestConfig backtest;
-  // Known future values of the exogenous columns (the input's id and date columns, one column
-  // per regressor) over the forecast dates, for models fitted with regressors.
+  // Known future values of regressors over the forecast dates: the input's id and date columns
+  // and one column per regressor the models use (others may be left out).
   std::string future;
   // Global models (gbm, mlp, lstm, ensemble) learn across series; below this many training
   // rows (series x periods) they are left out of the run, with a note.
