@@ -7,7 +7,7 @@
 #   scripts/tidy.sh --base REF      sources changed since REF
 #   scripts/tidy.sh FILE...         these sources
 #
-# At most $TIDY_MAX_FILES sources (default 40, the most recently changed first) so that CI's
+# At most $TIDY_MAX_FILES sources (default 24, the most recently changed first) so that CI's
 # time stays bounded however large the change. Needs build/release/compile_commands.json
 # (scripts/test.sh writes it).
 set -euo pipefail
@@ -30,7 +30,7 @@ else
   # Most recently changed first: the order git log lists them in.
   mapfile -t files < <(git log --first-parent --format= --name-only --diff-filter=AM "$base..HEAD" -- \
                          'src/*.cc' 'tests/*.cc' | awk 'NF && !seen[$0]++' |
-                       while read -r f; do [ -f "$f" ] && echo "$f"; done | head -n "${TIDY_MAX_FILES:-40}")
+                       while read -r f; do [ -f "$f" ] && echo "$f"; done | head -n "${TIDY_MAX_FILES:-24}")
 fi
 if [ ${#files[@]} -eq 0 ]; then
   echo "tidy: no changed C++ sources"

@@ -66,8 +66,8 @@ void AddRunCommand(CLI::App& app, Action* action) {
   a->run_flags = AddOptionFlags(cmd, pipeline::RunOptionTable(), &a->given, "");
   a->input_flags = AddOptionFlags(cmd, pipeline::InputOptionTable(), &a->given.input, "input");
   a->prep_flags = AddOptionFlags(cmd, pipeline::PrepOptionTable(), &a->given.prepare, "prepare");
-  a->backtest_flags = AddOptionFlags(cmd, pipeline::BacktestOptionTable(), &a->given.backtest,
-                                     "backtest");
+  a->backtest_flags =
+      AddOptionFlags(cmd, pipeline::BacktestOptionTable(), &a->given.backtest, "backtest");
   cmd->callback([action, a] { *action = [a] { return RunMainJob(*a); }; });
 }
 

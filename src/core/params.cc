@@ -128,6 +128,23 @@ Result<ParamValues> ParseParams(const ParamSpec& spec,
   return out;
 }
 
+bool ParamTextFromJson(const nlohmann::json& value, std::string* text) {
+  if (value.is_string()) {
+    *text = value.get<std::string>();
+  } else if (value.is_boolean()) {
+    *text = value.get<bool>() ? "true" : "false";
+  } else if (value.is_number_integer()) {
+    *text = std::to_string(value.get<int64_t>());
+  } else if (value.is_number()) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", value.get<double>());
+    *text = buf;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Result<ParamValues> ParseParamsJson(const ParamSpec& spec, std::string_view json,
                                     std::string_view owner) {
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
@@ -136,19 +153,8 @@ Result<ParamValues> ParseParamsJson(const ParamSpec& spec, std::string_view json
   }
   std::vector<std::pair<std::string, std::string>> kv;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    const auto& v = it.value();
     std::string text;
-    if (v.is_string()) {
-      text = v.get<std::string>();
-    } else if (v.is_boolean()) {
-      text = v.get<bool>() ? "true" : "false";
-    } else if (v.is_number_integer()) {
-      text = std::to_string(v.get<int64_t>());
-    } else if (v.is_number()) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
-      text = buf;
-    } else {
+    if (!ParamTextFromJson(it.value(), &text)) {
       return Status::InvalidArgument(std::string(owner) + ": parameter '" + it.key() +
                                      "' must be a number, boolean or string");
     }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <variant>
 
+#include "retailcast/core/params.h"
+
 namespace retailcast::pipeline {
 namespace {
 
@@ -57,15 +59,14 @@ Result<std::string> OverrideText(const std::string& model, const Json& values,
     return Status::InvalidArgument(where + "." + model + " must be an object of parameter values");
   }
   std::string item = model + ":";
-  bool first = true;
   for (auto p = values.begin(); p != values.end(); ++p) {
-    if (!p->is_primitive() || p->is_null()) {
+    std::string text;
+    if (!ParamTextFromJson(*p, &text)) {
       return Status::InvalidArgument(where + "." + model + "." + p.key() +
                                      " must be a number, boolean or string");
     }
-    item +=
-        (first ? "" : ",") + p.key() + "=" + (p->is_string() ? p->get<std::string>() : p->dump());
-    first = false;
+    if (p != values.begin()) item += ',';
+    item.append(p.key()).append("=").append(text);
   }
   return item;
 }
@@ -82,7 +83,7 @@ Status ReadSection(OptionTable<T> table, const Json& j, const std::string& where
                             [&](const Option<T>& o) { return o.key == it.key(); });
     if (row == table.end()) {
       std::string valid;
-      for (const Option<T>& o : table) valid += (valid.empty() ? "" : ", ") + std::string(o.key);
+      for (const Option<T>& o : table) valid.append(valid.empty() ? "" : ", ").append(o.key);
       if (!sections.empty()) valid += ", " + std::string(sections);
       return Status::InvalidArgument("unknown key '" + key + "'; valid keys here: " + valid);
     }
@@ -101,7 +102,7 @@ Status ReadSection(OptionTable<T> table, const Json& j, const std::string& where
             if (!row->choices.empty() &&
                 std::find(row->choices.begin(), row->choices.end(), out) == row->choices.end()) {
               std::string list;
-              for (auto c : row->choices) list += (list.empty() ? "" : ", ") + std::string(c);
+              for (auto c : row->choices) list.append(list.empty() ? "" : ", ").append(c);
               return Status::InvalidArgument("'" + key + "' is '" + out + "'; expected one of " +
                                              list);
             }

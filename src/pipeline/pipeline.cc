@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -49,6 +50,10 @@ class Run {
 
   Result<PipelineResult> Go() {
     RETAILCAST_RETURN_IF_ERROR(ValidateRunConfig(c_, "config"));
+    // The future file is read last; a wrong path should not cost a backtest and a training.
+    if (!c_.future.empty() && !std::ifstream(c_.future)) {
+      return Status::NotFound("future: cannot open '" + c_.future + "'");
+    }
     RETAILCAST_RETURN_IF_ERROR(MakeFolders());
     RETAILCAST_RETURN_IF_ERROR(Ingest());
     RETAILCAST_RETURN_IF_ERROR(Describe());
@@ -133,7 +138,7 @@ class Run {
     RETAILCAST_ASSIGN_OR_RETURN(
         std::vector<eval::ModelInstance> all,
         eval::BuildModels(registry_, Join(c_.models), c_.season_length, overrides, wording));
-    const int64_t rows = static_cast<int64_t>(panel_.num_values());
+    const auto rows = static_cast<int64_t>(panel_.num_values());
     std::vector<eval::ModelInstance> kept;
     for (eval::ModelInstance& m : all) {
       if (m.global && rows < c_.min_global_rows) {

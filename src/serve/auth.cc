@@ -62,8 +62,8 @@ void HmacOf(std::string_view server_secret, const unsigned char* salt, std::stri
 }  // namespace
 
 Status InitSodium() {
-  static const int rc = sodium_init();
-  if (rc < 0) return Status::Internal("libsodium failed to initialise");
+  static const int kSodiumInit = sodium_init();
+  if (kSodiumInit < 0) return Status::Internal("libsodium failed to initialise");
   return Status::Ok();
 }
 

@@ -144,6 +144,29 @@ TEST(PipelineTest, RunsEveryStepAndWritesItsFiles) {
   }
 }
 
+// The bundled main job's shape: additive with the holiday flag as a regressor, its future
+// values from a file that holds only that column.
+TEST(PipelineTest, RegressorsComeFromTheFutureFile) {
+  TempDir dir;
+  const std::string future = RETAILCAST_SOURCE_DIR "/data/sample/walmart_store_sales_10_future.csv";
+  auto c = ReadRunConfig(SampleConfig(dir, R"(, "models": ["additive"],
+      "params": ["additive:regressors=Holiday_Flag"], "backtest": {"windows": 1},
+      "future": ")" + future + R"(")"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Recorder r;
+  auto result = RunPipeline(*c, BuiltinRegistry(), r);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->best.size(), 10u * 8u);
+
+  // A wrong path fails before any step, not after the backtest and the training.
+  c->future = dir.path("absent.csv");
+  Recorder none;
+  auto absent = RunPipeline(*c, BuiltinRegistry(), none);
+  EXPECT_EQ(absent.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(absent.status().message().find("absent.csv"), std::string::npos);
+  EXPECT_TRUE(none.steps.empty());
+}
+
 TEST(PipelineTest, ErrorsStopTheRunWithTheirCause) {
   TempDir dir;
   auto c = ReadRunConfig(SampleConfig(dir, R"(, "models": ["nope"])"));

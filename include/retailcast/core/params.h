@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "retailcast/core/status.h"
 
 namespace retailcast {
@@ -52,7 +54,10 @@ class ParamValues {
 Result<ParamValues> ParseParams(const ParamSpec& spec,
                                 const std::vector<std::pair<std::string, std::string>>& kv,
                                 std::string_view owner);
-// Same from a JSON object text (numbers, booleans or strings).
+// A JSON parameter value as ParseParams reads it: a string as it is, a boolean true/false, a
+// number in full precision. False (and *text untouched) for anything else.
+bool ParamTextFromJson(const nlohmann::json& value, std::string* text);
+// Same as ParseParams from a JSON object text (values as ParamTextFromJson gives them).
 Result<ParamValues> ParseParamsJson(const ParamSpec& spec, std::string_view json,
                                     std::string_view owner);
 // "a=1,b=2" -> {{"a","1"},{"b","2"}}. An item without '=' continues the previous value, so

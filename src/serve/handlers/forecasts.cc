@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "retailcast/core/json_writer.h"
+#include "retailcast/core/params.h"
 #include "retailcast/core/thread_pool.h"
 #include "retailcast/eval/forecast_engine.h"
 #include "serve/forecast_json.h"
@@ -23,27 +24,16 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The {label: {param: value}} overrides of a posted request as text, as ParseParamsJson reads
-// JSON values: strings as they are, booleans true/false, numbers in full precision.
+// The {label: {param: value}} overrides of a posted request, each value as ParseParamsJson
+// reads it.
 Status ParamOverridesFromJson(const Json& params, std::vector<eval::ParamOverride>* out,
                               Json* details) {
   for (auto it = params.begin(); it != params.end(); ++it) {
     eval::ParamOverride o;
     o.label = it.key();
     for (auto p = it->begin(); p != it->end(); ++p) {
-      const Json& v = *p;
       std::string text;
-      if (v.is_string()) {
-        text = v.get<std::string>();
-      } else if (v.is_boolean()) {
-        text = v.get<bool>() ? "true" : "false";
-      } else if (v.is_number_integer()) {
-        text = std::to_string(v.get<int64_t>());
-      } else if (v.is_number()) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
-        text = buf;
-      } else {
+      if (!ParamTextFromJson(*p, &text)) {
         (*details)["field"] = "params." + it.key();
         return Status::InvalidArgument(it.key() + ": parameter '" + p.key() +
                                        "' must be a number, boolean or string");
@@ -92,6 +82,7 @@ ApiResponse ForecastStored(ServiceContext& context, const ForecastRequest& r) {
                              [&](const auto& m) { return m.spec.label == label; });
       if (it == models.end()) {
         std::vector<std::string> labels;
+        labels.reserve(models.size());
         for (const auto& m : models) labels.push_back(m.spec.label);
         return StatusReply(
             Status::InvalidArgument("artifact '" + a->record().name + "' v" +

@@ -6,7 +6,7 @@
 
 namespace retailcast::serve {
 
-ApiResponse GetHealthz() { return JsonReply(200, "{\"status\":\"ok\"}"); }
+ApiResponse GetHealthz() { return JsonReply(200, R"({"status":"ok"})"); }
 
 ApiResponse GetReadyz(ServiceContext& context) {
   const auto set = context.artifacts->Current();
