@@ -1,5 +1,6 @@
 #include "retailcast/pipeline/config.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -62,8 +63,8 @@ Result<std::string> OverrideText(const std::string& model, const Json& values,
   for (auto p = values.begin(); p != values.end(); ++p) {
     std::string text;
     if (!ParamTextFromJson(*p, &text)) {
-      return Status::InvalidArgument(where + "." + model + "." + p.key() +
-                                     " must be a number, boolean or string");
+      return Status::InvalidArgument(
+          fmt::format("{}.{}.{} must be a number, boolean or string", where, model, p.key()));
     }
     if (p != values.begin()) item += ',';
     item.append(p.key()).append("=").append(text);
@@ -84,8 +85,9 @@ Status ReadSection(OptionTable<T> table, const Json& j, const std::string& where
     if (row == table.end()) {
       std::string valid;
       for (const Option<T>& o : table) valid.append(valid.empty() ? "" : ", ").append(o.key);
-      if (!sections.empty()) valid += ", " + std::string(sections);
-      return Status::InvalidArgument("unknown key '" + key + "'; valid keys here: " + valid);
+      if (!sections.empty()) valid.append(", ").append(sections);
+      return Status::InvalidArgument(
+          fmt::format("unknown key '{}'; valid keys here: {}", key, valid));
     }
     const Json& v = it.value();
     auto wrong = [&](std::string_view expected) {
@@ -103,8 +105,8 @@ Status ReadSection(OptionTable<T> table, const Json& j, const std::string& where
                 std::find(row->choices.begin(), row->choices.end(), out) == row->choices.end()) {
               std::string list;
               for (auto c : row->choices) list.append(list.empty() ? "" : ", ").append(c);
-              return Status::InvalidArgument("'" + key + "' is '" + out + "'; expected one of " +
-                                             list);
+              return Status::InvalidArgument(
+                  fmt::format("'{}' is '{}'; expected one of {}", key, out, list));
             }
           } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
             out.clear();
