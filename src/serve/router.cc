@@ -49,7 +49,7 @@ std::optional<ApiResponse> CheckContentType(const Route& route, const ApiRequest
 
 Router::Router(ServiceContext& context, KeyStore keys)
     : context_(context),
-      key_store_(std::move(keys)),
+      key_store_(keys),
       keys_(context.options.server_secret),
       limiter_(context.options.rate_limit_rps, context.options.rate_limit_burst) {}
 

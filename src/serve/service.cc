@@ -30,7 +30,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServerOptions& options, L
   context->models_json = context->registry.ToJson();
   // The serve module's own tables (the keys), created or migrated once per store.
   RETAILCAST_ASSIGN_OR_RETURN(KeyStore keys, KeyStore::Open(*context->store));
-  auto router = std::make_unique<Router>(*context, std::move(keys));
+  auto router = std::make_unique<Router>(*context, keys);
   std::unique_ptr<Service> s(new Service(std::move(context), std::move(router)));
   RETAILCAST_RETURN_IF_ERROR(s->RefreshKeys());
   Status loaded = s->RefreshArtifacts();

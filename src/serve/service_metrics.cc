@@ -1,11 +1,11 @@
 #include "service_metrics.h"
 
-#include <time.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>

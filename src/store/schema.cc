@@ -188,8 +188,8 @@ Status PrepareSchema(Connection& db, int target_version, int* version) {
   // The first read of the file: a file that is not a database fails here.
   Result<int> app_id = QueryInt(db, "PRAGMA application_id");
   if (!app_id.ok()) {
-    return Status(app_id.status().code(),
-                  "cannot open '" + path + "' as a retailcast store: " + app_id.status().message());
+    return {app_id.status().code(),
+            "cannot open '" + path + "' as a retailcast store: " + app_id.status().message()};
   }
   RETAILCAST_ASSIGN_OR_RETURN(int objects, QueryInt(db, "SELECT count(*) FROM sqlite_schema"));
   const bool fresh = *app_id == 0 && objects == 0;
