@@ -13,9 +13,12 @@
 #include "retailcast/serve/key_store.h"
 #include "retailcast/store/store.h"
 #include "serve_test_util.h"
+#include "store/store_test_util.h"
 
 namespace retailcast::serve {
 namespace {
+
+using store::testing::RawQuery;
 
 // Runs `sql` on a raw sqlite connection to `path`; returns sqlite's error message, "" when OK.
 std::string RawExec(const std::string& path, const std::string& sql) {
@@ -32,24 +35,6 @@ std::string RawExec(const std::string& path, const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   return message;
-}
-
-// The first column of the first row of `sql`, as text.
-std::string RawQuery(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    if (text != nullptr) out = reinterpret_cast<const char*>(text);
-  } else {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
 }
 
 class KeyStoreTest : public testing::TempDirTest {

@@ -18,23 +18,7 @@
 namespace retailcast::store {
 namespace {
 
-// Runs one query on a raw sqlite connection and returns the first column of the first row.
-std::string RawQuery(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    if (text != nullptr) out = reinterpret_cast<const char*>(text);
-  } else {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
+using testing::RawQuery;
 
 constexpr ModuleMigration kNotesV1[] = {
     {1, "notes", "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL)"},
