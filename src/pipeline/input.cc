@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "pipeline/text.h"
 #include "retailcast/io/file_hash.h"
 #include "retailcast/io/long_csv.h"
 #include "retailcast/io/m5_reader.h"
@@ -14,6 +15,9 @@
 
 namespace retailcast::pipeline {
 namespace {
+
+using internal::Join;
+using internal::Printf;
 
 std::vector<io::ColumnSpec> ColumnSpecs(const std::vector<std::string>& numbers,
                                         const std::vector<std::string>& flags) {
@@ -32,18 +36,6 @@ Result<char> Delimiter(const std::string& text) {
                                    "'");
   }
   return text[0];
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::string Printf(const char* format, auto... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, format, args...);
-  return buf;
 }
 
 const Option<InputSpec> kInputOptions[] = {

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "pipeline/text.h"
 #include "retailcast/core/thread_pool.h"
 #include "retailcast/eval/artifact.h"
 #include "retailcast/eval/model_set.h"
@@ -18,11 +19,8 @@
 namespace retailcast::pipeline {
 namespace {
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
+using internal::Join;
+using internal::Printf;
 
 std::string Money(double v) {
   char buf[32];
@@ -33,12 +31,6 @@ std::string Money(double v) {
   } else {
     std::snprintf(buf, sizeof buf, "%.1f", v);
   }
-  return buf;
-}
-
-std::string Printf(const char* format, auto... args) {
-  char buf[1024];
-  std::snprintf(buf, sizeof buf, format, args...);
   return buf;
 }
 
